@@ -1,0 +1,1 @@
+//! download checks (being written).

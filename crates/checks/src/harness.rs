@@ -1,0 +1,145 @@
+//! Running a check: catch the learner's panics (a `todo!()` above all) and
+//! turn them into a report, then write the report where the checker asked.
+
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::Mutex;
+
+use verdict::{Evidence, Panicked, REPORT_PATH_ENV, Report};
+
+/// Every panic since the current check started, in order.
+static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
+
+/// Runs `check` for `exercise` and writes its report to the file named by
+/// `CHECK_REPORT`, or to standard output when that is unset. Exits 0 whatever
+/// the verdict: the verdict is in the report.
+pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
+    let report = run(exercise, check);
+    let json = report.to_json();
+    match std::env::var_os(REPORT_PATH_ENV) {
+        Some(path) => {
+            if let Err(e) = std::fs::write(&path, json) {
+                eprintln!("could not write the report to {}: {e}", path.display());
+                std::process::exit(70);
+            }
+        }
+        None => println!("{json}"),
+    }
+}
+
+/// Runs `check`, turning a panic that escapes it into a failing report that
+/// names the first panic of the run (the cause; later ones are usually a
+/// `join().unwrap()` passing it on).
+pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
+    PANICS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    let previous = panic::take_hook();
+    panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_owned());
+        let thread = std::thread::current().name().map(str::to_owned);
+        PANICS
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(Panicked {
+                message,
+                location: info.location().map(|l| l.to_string()),
+                thread,
+            });
+        previous(info);
+    }));
+    let result = panic::catch_unwind(AssertUnwindSafe(check));
+    let _ = panic::take_hook();
+    match result {
+        Ok(report) => report,
+        Err(_) => {
+            let first = PANICS
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .first()
+                .cloned()
+                .unwrap_or(Panicked {
+                    message: "a panic without a message".to_owned(),
+                    location: None,
+                    thread: None,
+                });
+            panicked(exercise, first)
+        }
+    }
+}
+
+/// The report for a check ended by the learner's panic.
+pub fn panicked(exercise: &str, panic: Panicked) -> Report {
+    let at = panic
+        .location
+        .as_deref()
+        .map(|l| format!(" at {l}"))
+        .unwrap_or_default();
+    let (summary, diagnosis) = if panic.is_todo() {
+        (
+            format!("not started: a todo!(){at} is still there"),
+            format!("Not started yet: replace the `todo!()`{at} with your code, then run again."),
+        )
+    } else {
+        (
+            format!("your code panicked{at}: {}", panic.message),
+            format!("Your code panicked{at}: {}", panic.message),
+        )
+    };
+    let mut report = Report::new(exercise)
+        .with(Evidence::fail("correct", summary))
+        .diagnose(diagnosis);
+    report.panicked = Some(panic);
+    report
+}
+
+/// Formats a duration in milliseconds for a report line: `412 ms`, `8.3 ms`.
+pub fn ms(d: std::time::Duration) -> String {
+    let ms = d.as_secs_f64() * 1e3;
+    if ms >= 10.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
+/// A fresh seed for this run, so answers cannot be learnt by heart.
+pub fn seed() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    measured::kernel::mix(nanos ^ u64::from(std::process::id()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_todo_becomes_a_not_started_report() {
+        let report = run("x", || todo!());
+        let panic = report.panicked.as_ref().unwrap();
+        assert!(panic.is_todo());
+        assert!(panic.location.as_deref().unwrap().contains("harness.rs"));
+        assert!(report.diagnosis.unwrap().starts_with("Not started yet"));
+    }
+
+    #[test]
+    fn the_first_panic_is_named_not_the_join_that_passed_it_on() {
+        let report = run("x", || {
+            std::thread::spawn(|| panic!("the real cause"))
+                .join()
+                .unwrap();
+            unreachable!()
+        });
+        assert_eq!(report.panicked.unwrap().message, "the real cause");
+    }
+
+    #[test]
+    fn a_report_passes_through() {
+        let report = run("x", || Report::new("x").with(Evidence::pass("correct", "ok")));
+        assert_eq!(report.verdict(), verdict::Verdict::Pass);
+    }
+}

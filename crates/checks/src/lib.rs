@@ -1,0 +1,21 @@
+//! Every exercise's checks, written once.
+//!
+//! Each exercise has a module here with a `check` function that takes the
+//! learner's functions and returns a [`Report`], and a `main` that the
+//! exercise's `check.rs` calls. The same `check` runs against the learner's
+//! crate, the solution crate (both through their `check_*` binaries) and the
+//! wrong-but-tempting fixtures (in-process, in this crate's tests).
+//!
+//! Every check gathers evidence in GRADING.md's order: correct, then
+//! concurrent, then fast, and stops adding measurements once one fails.
+#![deny(missing_docs)]
+
+pub mod download;
+pub mod harness;
+pub mod heartbeat;
+pub mod lost_updates;
+pub mod machine;
+pub mod profile;
+pub mod thread_pool;
+
+pub use harness::{main, run};

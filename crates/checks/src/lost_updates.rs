@@ -1,0 +1,1 @@
+//! lost_updates checks (being written).

@@ -1,0 +1,1 @@
+//! profile checks (being written).

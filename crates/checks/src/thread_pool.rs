@@ -1,0 +1,1 @@
+//! thread_pool checks (being written).

@@ -1,0 +1,123 @@
+//! The "app" of exercise 01/01: an event loop that must tick every
+//! [`App::TICK`], and a CPU-heavy [`Job`] it must run without freezing.
+//!
+//! Both keep a record the check reads afterwards: when the app ticked, and
+//! when, where and with what answer the job ran.
+
+use std::marker::PhantomData;
+use std::sync::{Arc, Mutex};
+use std::thread::ThreadId;
+use std::time::{Duration, Instant};
+
+use crate::heartbeat::Heartbeat;
+use crate::kernel::spin;
+
+/// An app's main loop. It lives on the thread that created it (it is not
+/// `Send`), like a window or a game loop: only that thread may tick it.
+#[derive(Debug)]
+pub struct App {
+    heartbeat: Heartbeat,
+    not_send: PhantomData<*const ()>,
+}
+
+impl App {
+    /// How often the app must tick to stay responsive.
+    pub const TICK: Duration = Duration::from_millis(10);
+
+    /// A new app, recording its ticks on `heartbeat`.
+    pub fn new(heartbeat: Heartbeat) -> Self {
+        App {
+            heartbeat,
+            not_send: PhantomData,
+        }
+    }
+
+    /// One turn of the loop: redraw, read input... here, record a tick.
+    pub fn tick(&mut self) {
+        self.heartbeat.tick();
+    }
+}
+
+/// A CPU-heavy job: it computes for a fixed amount of work and returns its
+/// answer. Run it on any thread with [`Job::run`].
+#[derive(Debug)]
+pub struct Job {
+    units: u64,
+    seed: u64,
+    record: Arc<Mutex<Option<JobRun>>>,
+}
+
+/// What the check learns about a job's run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct JobRun {
+    /// When it started.
+    pub started: Instant,
+    /// When it finished.
+    pub finished: Instant,
+    /// The thread it ran on.
+    pub thread: ThreadId,
+    /// Its answer.
+    pub answer: u64,
+}
+
+/// The check's view of a [`Job`]: filled in when the job runs.
+#[derive(Debug, Clone)]
+pub struct JobRecord(Arc<Mutex<Option<JobRun>>>);
+
+impl JobRecord {
+    /// The run, once the job has finished.
+    pub fn run(&self) -> Option<JobRun> {
+        *self.0.lock().unwrap()
+    }
+}
+
+impl Job {
+    /// A job of `units` of [`spin`] work from `seed`, and the record the
+    /// check keeps of it.
+    pub fn new(units: u64, seed: u64) -> (Job, JobRecord) {
+        let record = Arc::new(Mutex::new(None));
+        let job = Job {
+            units,
+            seed,
+            record: Arc::clone(&record),
+        };
+        (job, JobRecord(record))
+    }
+
+    /// Does the work and returns the answer. Takes a while!
+    pub fn run(self) -> u64 {
+        let started = Instant::now();
+        let answer = spin(self.units, self.seed);
+        *self.record.lock().unwrap() = Some(JobRun {
+            started,
+            finished: Instant::now(),
+            thread: std::thread::current().id(),
+            answer,
+        });
+        answer
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_job_records_its_run() {
+        let (job, record) = Job::new(1000, 3);
+        assert!(record.run().is_none());
+        let answer = std::thread::spawn(move || job.run()).join().unwrap();
+        let run = record.run().unwrap();
+        assert_eq!(run.answer, answer);
+        assert_ne!(run.thread, std::thread::current().id());
+    }
+
+    #[test]
+    fn ticks_reach_the_heartbeat() {
+        let heartbeat = Heartbeat::new();
+        let mut app = App::new(heartbeat.clone());
+        app.tick();
+        app.tick();
+        assert_eq!(heartbeat.ticks().len(), 2);
+    }
+}

@@ -1,0 +1,66 @@
+//! Process CPU time: how long the CPU worked for this process, and for the
+//! child processes it waited for. Compare with wall time to tell working
+//! from waiting.
+
+use std::time::Duration;
+
+/// CPU time used so far by every thread of this process (user + system).
+///
+/// This is Python's `time.process_time()`: a sleeping or waiting program
+/// barely moves it; a computing one moves it as fast as the wall clock, or
+/// faster when several threads compute at once.
+pub fn process_cpu_time() -> Duration {
+    clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+}
+
+/// CPU time used so far by the calling thread alone.
+pub fn thread_cpu_time() -> Duration {
+    clock(libc::CLOCK_THREAD_CPUTIME_ID)
+}
+
+/// CPU time used by child processes that have ended and been waited for
+/// (`getrusage(RUSAGE_CHILDREN)`), user + system.
+pub fn children_cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // Safety: `usage` points to writable memory of the right type, and
+    // RUSAGE_CHILDREN is a valid `who` argument.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
+    assert_eq!(rc, 0, "getrusage(RUSAGE_CHILDREN) failed");
+    // Safety: getrusage returned 0, so it filled the struct.
+    let usage = unsafe { usage.assume_init() };
+    timeval(usage.ru_utime) + timeval(usage.ru_stime)
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
+}
+
+fn clock(id: libc::clockid_t) -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // Safety: `ts` is a valid, writable timespec and `id` a clock this
+    // platform defines.
+    let rc = unsafe { libc::clock_gettime(id, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_clocks_never_go_backwards() {
+        let (p, t, c) = (process_cpu_time(), thread_cpu_time(), children_cpu_time());
+        let mut x = 0u64;
+        for i in 0..100_000u64 {
+            x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+        }
+        assert!(process_cpu_time() >= p);
+        assert!(thread_cpu_time() >= t);
+        assert!(children_cpu_time() >= c);
+        assert!(process_cpu_time() >= thread_cpu_time());
+    }
+}

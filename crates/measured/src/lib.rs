@@ -1,0 +1,38 @@
+//! What the exercises call and what the checks measure.
+//!
+//! - [`server::LatencyServer`]: a real HTTP server on loopback whose every
+//!   response takes a set latency; it counts requests in flight, so it is the
+//!   witness for I/O exercises.
+//! - [`kernel`]: deterministic CPU work, sized in time, whose items report to
+//!   an [`witness::InFlightWitness`].
+//! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
+//! - [`app`]: the "app" of exercise 01/01, an event loop with a job to run.
+//! - [`clock`]: process CPU time, the process's own and its children's.
+//! - [`measure`]: interleaved rounds of baseline, ideal reference and
+//!   candidate, as GRADING.md prescribes.
+//! - [`grade`]: the grading rules, pure functions of measurements.
+//!
+//! ```
+//! use measured::witness::InFlightWitness;
+//!
+//! let witness = InFlightWitness::new();
+//! std::thread::scope(|s| {
+//!     for _ in 0..2 {
+//!         s.spawn(|| {
+//!             let _item = witness.enter();
+//!             std::thread::sleep(std::time::Duration::from_millis(20));
+//!         });
+//!     }
+//! });
+//! assert_eq!(witness.stats().items, 2);
+//! ```
+#![deny(missing_docs)]
+
+pub mod app;
+pub mod clock;
+pub mod grade;
+pub mod heartbeat;
+pub mod kernel;
+pub mod measure;
+pub mod server;
+pub mod witness;

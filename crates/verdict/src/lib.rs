@@ -1,0 +1,289 @@
+//! The report a check writes and the checker reads.
+//!
+//! A check binary (one per exercise, built from `crates/checks`) measures the
+//! learner's code and writes one [`Report`] as JSON. The checker never looks
+//! inside an exercise: it renders reports. Keeping the schema in this small
+//! crate lets the checker stay free of the heavy measuring dependencies.
+//!
+//! ```
+//! use verdict::{Evidence, Report, Verdict};
+//!
+//! let report = Report::new("download")
+//!     .with(Evidence::pass("correct", "32/32 pages, in order"))
+//!     .with(Evidence::fail("concurrent", "1 request in flight at most (need 8)"))
+//!     .diagnose("1 request in flight: are you joining each thread right after spawning it?");
+//! assert_eq!(report.verdict(), Verdict::Fail);
+//! let json = report.to_json();
+//! assert_eq!(Report::from_json(&json).unwrap(), report);
+//! ```
+#![deny(missing_docs)]
+
+use serde::{Deserialize, Serialize};
+
+/// The version of the report format; bumped when a field changes meaning.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The environment variable through which the checker tells a check binary
+/// where to write its report. Without it the report goes to standard output.
+pub const REPORT_PATH_ENV: &str = "CHECK_REPORT";
+
+/// What a check concluded, from the evidence it gathered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Correct, concurrent and, where the lesson is about speed, fast.
+    Pass,
+    /// Correct and concurrent, but the machine had no spare capacity to show
+    /// a speedup: speed could not be measured. Counts as done.
+    Inconclusive,
+    /// At least one piece of evidence failed.
+    Fail,
+}
+
+impl Verdict {
+    /// Whether this verdict completes the exercise.
+    pub fn is_done(self) -> bool {
+        matches!(self, Verdict::Pass | Verdict::Inconclusive)
+    }
+}
+
+/// The state of one piece of evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The requirement holds.
+    Pass,
+    /// The requirement does not hold.
+    Fail,
+    /// The machine could not show it now (speed on a busy machine).
+    Inconclusive,
+    /// Not looked at, because earlier evidence failed.
+    Skipped,
+}
+
+/// One requirement and what was measured for it, e.g. `correct: 32/32 pages`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Evidence {
+    /// A one-word label: `correct`, `concurrent`, `speed`, `responsive`...
+    pub name: String,
+    /// Whether it holds.
+    pub status: Status,
+    /// What was measured and what was needed, in one line.
+    pub summary: String,
+}
+
+impl Evidence {
+    /// Evidence with the given status.
+    pub fn new(name: &str, status: Status, summary: impl Into<String>) -> Self {
+        Evidence {
+            name: name.to_owned(),
+            status,
+            summary: summary.into(),
+        }
+    }
+
+    /// Evidence that holds.
+    pub fn pass(name: &str, summary: impl Into<String>) -> Self {
+        Self::new(name, Status::Pass, summary)
+    }
+
+    /// Evidence that does not hold.
+    pub fn fail(name: &str, summary: impl Into<String>) -> Self {
+        Self::new(name, Status::Fail, summary)
+    }
+
+    /// Evidence the machine could not show right now.
+    pub fn inconclusive(name: &str, summary: impl Into<String>) -> Self {
+        Self::new(name, Status::Inconclusive, summary)
+    }
+
+    /// Evidence not gathered because an earlier requirement failed.
+    pub fn skipped(name: &str, summary: impl Into<String>) -> Self {
+        Self::new(name, Status::Skipped, summary)
+    }
+}
+
+/// A horizontal bar chart: one at a time, yours, what the machine allows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// What the bars measure, e.g. `wall time`.
+    pub title: String,
+    /// The unit of every value, e.g. `ms`.
+    pub unit: String,
+    /// The bars, top to bottom.
+    pub bars: Vec<Bar>,
+}
+
+/// One bar of a [`Chart`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Bar {
+    /// What the bar stands for: `one at a time`, `yours`, `ideal`.
+    pub label: String,
+    /// Its length, in the chart's unit.
+    pub value: f64,
+}
+
+/// The learner's code panicked and the panic reached the check.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Panicked {
+    /// The panic message, e.g. `not yet implemented`.
+    pub message: String,
+    /// Where it panicked, `file:line:column`, when known.
+    pub location: Option<String>,
+    /// The name of the thread that panicked, when it had one.
+    pub thread: Option<String>,
+}
+
+impl Panicked {
+    /// Whether this is a `todo!()` the learner has not replaced yet.
+    pub fn is_todo(&self) -> bool {
+        self.message.starts_with("not yet implemented")
+    }
+}
+
+/// When and where each work item ran: which thread (lane), from when to when.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// The spans, in the order they started.
+    pub spans: Vec<Span>,
+}
+
+/// One work item's run on one thread.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// The thread it ran on, numbered from 0 in order of first appearance.
+    pub lane: u32,
+    /// Start, in milliseconds since the measured run began.
+    pub start_ms: f64,
+    /// End, in milliseconds since the measured run began.
+    pub end_ms: f64,
+}
+
+/// Everything one run of one exercise's checks found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format_version: u32,
+    /// The exercise's short name, as in `course.toml`.
+    pub exercise: String,
+    /// The evidence, in the order it was gathered: correct, concurrent, fast.
+    pub evidence: Vec<Evidence>,
+    /// The most likely cause of a failure, or advice when inconclusive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnosis: Option<String>,
+    /// A chart of the measured times, when the exercise is about time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Chart>,
+    /// A panic from the learner's code that ended the check.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub panicked: Option<Panicked>,
+    /// Which thread ran which work item when, for the timeline view.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+    /// Further lines worth showing (the machine's state, what was skipped).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+impl Report {
+    /// An empty report for the named exercise.
+    pub fn new(exercise: &str) -> Self {
+        Report {
+            format_version: FORMAT_VERSION,
+            exercise: exercise.to_owned(),
+            evidence: Vec::new(),
+            diagnosis: None,
+            chart: None,
+            panicked: None,
+            timeline: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Adds one piece of evidence.
+    pub fn with(mut self, evidence: Evidence) -> Self {
+        self.evidence.push(evidence);
+        self
+    }
+
+    /// Adds one piece of evidence in place.
+    pub fn push(&mut self, evidence: Evidence) {
+        self.evidence.push(evidence);
+    }
+
+    /// Sets the diagnosis (the likely cause) unless one is already set: the
+    /// first failure found is the one to fix first.
+    pub fn diagnose(mut self, cause: impl Into<String>) -> Self {
+        self.diagnosis.get_or_insert(cause.into());
+        self
+    }
+
+    /// Adds a note.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// The verdict the evidence supports: any failure fails; otherwise any
+    /// inconclusive piece makes it inconclusive; a panic always fails.
+    pub fn verdict(&self) -> Verdict {
+        let any = |s: Status| self.evidence.iter().any(|e| e.status == s);
+        if self.panicked.is_some() || any(Status::Fail) || self.evidence.is_empty() {
+            Verdict::Fail
+        } else if any(Status::Inconclusive) {
+            Verdict::Inconclusive
+        } else {
+            Verdict::Pass
+        }
+    }
+
+    /// The first piece of evidence with this name.
+    pub fn evidence(&self, name: &str) -> Option<&Evidence> {
+        self.evidence.iter().find(|e| e.name == name)
+    }
+
+    /// The report as pretty JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a report always serialises")
+    }
+
+    /// Reads a report written by [`Report::to_json`].
+    pub fn from_json(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inconclusive_speed_counts_as_done_but_a_failure_wins() {
+        let report = Report::new("x")
+            .with(Evidence::pass("correct", "ok"))
+            .with(Evidence::inconclusive("speed", "busy"));
+        assert_eq!(report.verdict(), Verdict::Inconclusive);
+        assert!(report.verdict().is_done());
+        let report = report.with(Evidence::fail("concurrent", "1 in flight"));
+        assert_eq!(report.verdict(), Verdict::Fail);
+    }
+
+    #[test]
+    fn a_panic_or_no_evidence_fails() {
+        assert_eq!(Report::new("x").verdict(), Verdict::Fail);
+        let mut report = Report::new("x").with(Evidence::pass("correct", "ok"));
+        report.panicked = Some(Panicked {
+            message: "not yet implemented".into(),
+            location: Some("src/lib.rs:3:5".into()),
+            thread: None,
+        });
+        assert_eq!(report.verdict(), Verdict::Fail);
+        assert!(report.panicked.as_ref().unwrap().is_todo());
+    }
+
+    #[test]
+    fn the_first_diagnosis_is_kept() {
+        let report = Report::new("x").diagnose("first").diagnose("second");
+        assert_eq!(report.diagnosis.as_deref(), Some("first"));
+    }
+}
