@@ -117,8 +117,12 @@ pub fn seed() -> u64 {
 mod tests {
     use super::*;
 
+    /// The panic record is global: these tests take turns.
+    static TURN: Mutex<()> = Mutex::new(());
+
     #[test]
     fn a_todo_becomes_a_not_started_report() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let report = run("x", || todo!());
         let panic = report.panicked.as_ref().unwrap();
         assert!(panic.is_todo());
@@ -128,6 +132,7 @@ mod tests {
 
     #[test]
     fn the_first_panic_is_named_not_the_join_that_passed_it_on() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let report = run("x", || {
             std::thread::spawn(|| panic!("the real cause"))
                 .join()
@@ -139,6 +144,7 @@ mod tests {
 
     #[test]
     fn a_report_passes_through() {
+        let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
         let report = run("x", || Report::new("x").with(Evidence::pass("correct", "ok")));
         assert_eq!(report.verdict(), verdict::Verdict::Pass);
     }

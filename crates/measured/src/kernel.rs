@@ -28,6 +28,17 @@ pub fn mix(x: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// Computes until the calling thread has used `cpu` of CPU time, however
+/// long that takes on the wall clock, and returns the result.
+pub fn spin_for_cpu(cpu: Duration) -> u64 {
+    let until = crate::clock::thread_cpu_time() + cpu;
+    let mut x = 1;
+    while crate::clock::thread_cpu_time() < until {
+        x = spin(10_000, x);
+    }
+    x
+}
+
 /// How many [`spin`] units take about `target` of CPU on this machine, when
 /// the machine is quiet. Calibrated once per process on a short run (the
 /// fastest of several, so a busy moment does not inflate later work).

@@ -8,6 +8,7 @@
 //! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
 //! - [`app`]: the "app" of exercise 01/01, an event loop with a job to run.
 //! - [`clock`]: process CPU time, the process's own and its children's.
+//! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
 //!   candidate, as GRADING.md prescribes.
 //! - [`grade`]: the grading rules, pure functions of measurements.
@@ -34,5 +35,6 @@ pub mod grade;
 pub mod heartbeat;
 pub mod kernel;
 pub mod measure;
+pub mod profile;
 pub mod server;
 pub mod witness;

@@ -1,0 +1,163 @@
+//! Every wrong-but-tempting version kept beside a solution fails its
+//! exercise's checks, on the evidence and with the diagnosis a learner who
+//! wrote it needs. The fixtures are modules of this one test binary.
+
+use std::sync::Mutex;
+
+use verdict::{Report, Status, Verdict};
+
+/// Checks measure time: run them one at a time, not side by side.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Asserts `report` fails on `evidence` with a diagnosis containing `cause`.
+fn assert_fails(report: Report, evidence: &str, cause: &str) {
+    let shown = report.to_json();
+    assert_eq!(report.verdict(), Verdict::Fail, "should fail:\n{shown}");
+    let failed = report
+        .evidence
+        .iter()
+        .find(|e| e.status == Status::Fail)
+        .unwrap_or_else(|| panic!("no failing evidence:\n{shown}"));
+    assert_eq!(failed.name, evidence, "failed on the wrong evidence:\n{shown}");
+    let diagnosis = report.diagnosis.as_deref().unwrap_or_default();
+    assert!(
+        diagnosis.contains(cause),
+        "diagnosis should mention {cause:?}:\n{shown}"
+    );
+}
+
+macro_rules! wrong {
+    ($test:ident, $path:literal, |$m:ident| $check:expr, $evidence:literal, $cause:literal) => {
+        #[test]
+        fn $test() {
+            #[path = $path]
+            #[allow(dead_code)]
+            mod $m;
+            let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+            let report = checks::run("fixture", || $check);
+            assert_fails(report, $evidence, $cause);
+        }
+    };
+}
+
+// 01/01 heartbeat
+wrong!(
+    heartbeat_on_the_app_thread,
+    "../../../solutions/01_why/01_heartbeat/wrong/on_the_app_thread.rs",
+    |f| checks::heartbeat::check(f::run_app),
+    "concurrent",
+    "ran on the app's own thread"
+);
+wrong!(
+    heartbeat_spawn_then_join,
+    "../../../solutions/01_why/01_heartbeat/wrong/spawn_then_join.rs",
+    |f| checks::heartbeat::check(f::run_app),
+    "responsive",
+    "are you joining the thread right after spawning it?"
+);
+wrong!(
+    heartbeat_sleepy_ticks,
+    "../../../solutions/01_why/01_heartbeat/wrong/sleepy_ticks.rs",
+    |f| checks::heartbeat::check(f::run_app),
+    "responsive",
+    "sleep `App::TICK` between ticks"
+);
+
+// 01/02 profile
+wrong!(
+    profile_wall_twice,
+    "../../../solutions/01_why/02_profile/wrong/wall_twice.rs",
+    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    "times",
+    "are you measuring wall time twice?"
+);
+wrong!(
+    profile_calling_thread_only,
+    "../../../solutions/01_why/02_profile/wrong/calling_thread_only.rs",
+    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    "times",
+    "are you timing only the calling thread?"
+);
+wrong!(
+    profile_upside_down_ratio,
+    "../../../solutions/01_why/02_profile/wrong/upside_down_ratio.rs",
+    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    "classify",
+    "upside down"
+);
+
+// 03/01 download
+wrong!(
+    download_spawn_then_join,
+    "../../../solutions/03_threads/01_download/wrong/spawn_then_join.rs",
+    |f| checks::download::check(f::download_all),
+    "concurrent",
+    "1 request in flight at a time: are you joining each thread right after spawning it?"
+);
+wrong!(
+    download_thread_per_page,
+    "../../../solutions/03_threads/01_download/wrong/thread_per_page.rs",
+    |f| checks::download::check(f::download_all),
+    "concurrent",
+    "a thread per page?"
+);
+wrong!(
+    download_completion_order,
+    "../../../solutions/03_threads/01_download/wrong/completion_order.rs",
+    |f| checks::download::check(f::download_all),
+    "correct",
+    "not the order of `urls`"
+);
+
+// 03/02 lost updates
+wrong!(
+    lost_updates_argument_order_locks,
+    "../../../solutions/03_threads/02_lost_updates/wrong/argument_order_locks.rs",
+    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+    "no deadlock",
+    "Deadlock"
+);
+wrong!(
+    lost_updates_check_then_act,
+    "../../../solutions/03_threads/02_lost_updates/wrong/check_then_act.rs",
+    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+    "no overdraft",
+    "went below zero"
+);
+wrong!(
+    lost_updates_half_fixed_atomics,
+    "../../../solutions/03_threads/02_lost_updates/wrong/half_fixed_atomics.rs",
+    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+    "no overdraft",
+    "went below zero"
+);
+
+// 03/03 thread pool
+wrong!(
+    thread_pool_thread_per_job,
+    "../../../solutions/03_threads/03_thread_pool/wrong/thread_per_job.rs",
+    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+    "bounded",
+    "a new thread per job?"
+);
+wrong!(
+    thread_pool_dies_on_panic,
+    "../../../solutions/03_threads/03_thread_pool/wrong/dies_on_panic.rs",
+    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+    "panics",
+    "a panic killed the worker"
+);
+wrong!(
+    thread_pool_lock_held_while_running,
+    "../../../solutions/03_threads/03_thread_pool/wrong/lock_held_while_running.rs",
+    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+    "bounded",
+    "holding the queue's lock while it runs its job?"
+);
+wrong!(
+    thread_pool_drop_without_join,
+    "../../../solutions/03_threads/03_thread_pool/wrong/drop_without_join.rs",
+    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+    "shutdown",
+    "close the queue (drop the sender), then join every worker"
+);

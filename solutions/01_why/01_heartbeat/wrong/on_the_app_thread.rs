@@ -1,0 +1,10 @@
+//! Wrong: the job runs on the app's own thread, so the app freezes for as
+//! long as the job computes.
+
+use measured::app::{App, Job};
+
+pub fn run_app(app: &mut App, job: Job) -> u64 {
+    let answer = job.run();
+    app.tick();
+    answer
+}

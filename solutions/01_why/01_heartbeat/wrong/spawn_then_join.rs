@@ -1,0 +1,13 @@
+//! Wrong: the job moves to another thread, but `join` right after `spawn`
+//! waits for it, so the app still freezes.
+
+use std::thread;
+
+use measured::app::{App, Job};
+
+pub fn run_app(app: &mut App, job: Job) -> u64 {
+    let worker = thread::spawn(move || job.run());
+    let answer = worker.join().unwrap();
+    app.tick();
+    answer
+}
