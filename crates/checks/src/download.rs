@@ -61,10 +61,10 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
         let result = download_all(&urls, WORKERS);
         let elapsed = started.elapsed();
         let stats = server.stats();
-        if round == 0 {
-            if let Err((line, cause)) = judge_pages(result, &expected, stats.requests) {
-                return report.with(Evidence::fail("correct", line)).diagnose(cause);
-            }
+        if round == 0
+            && let Err((line, cause)) = judge_pages(result, &expected, stats.requests)
+        {
+            return report.with(Evidence::fail("correct", line)).diagnose(cause);
         }
         times.push(elapsed);
         peak = peak.max(stats.peak_in_flight);
@@ -76,15 +76,14 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
     ));
 
     let average = measured::grade::median(&mut averages);
-    let concurrent = format!(
-        "{peak} requests in flight at most, {average:.1} on average (need {WORKERS})"
-    );
+    let concurrent =
+        format!("{peak} requests in flight at most, {average:.1} on average (need {WORKERS})");
     report = if peak == WORKERS {
         report.with(Evidence::pass("concurrent", concurrent))
     } else if peak == 1 {
         return report
             .with(Evidence::fail("concurrent", concurrent))
-            .diagnose("1 request in flight at a time: are you joining each thread right after spawning it? Start every worker first, then join them.");
+            .diagnose("1 request in flight at a time: are you joining each thread right after spawning it (or holding a lock while fetching)? Start every worker first, then join them.");
     } else if peak < WORKERS {
         return report
             .with(Evidence::fail("concurrent", concurrent))
@@ -106,7 +105,9 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
         .take(4)
         .map(|url| {
             let started = Instant::now();
-            let _ = ureq::get(url).call().map(|mut r| r.body_mut().read_to_string());
+            let _ = ureq::get(url)
+                .call()
+                .map(|mut r| r.body_mut().read_to_string());
             started.elapsed()
         })
         .min()
@@ -134,13 +135,17 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
     report.chart = Some(Chart {
         title: format!("{PAGES} pages of {} each", ms(LATENCY)),
         unit: "ms".into(),
-        bars: [("one at a time", one_at_a_time), ("yours", fastest), ("ideal", ideal)]
-            .into_iter()
-            .map(|(label, d)| Bar {
-                label: label.into(),
-                value: d.as_secs_f64() * 1e3,
-            })
-            .collect(),
+        bars: [
+            ("one at a time", one_at_a_time),
+            ("yours", fastest),
+            ("ideal", ideal),
+        ]
+        .into_iter()
+        .map(|(label, d)| Bar {
+            label: label.into(),
+            value: d.as_secs_f64() * 1e3,
+        })
+        .collect(),
     });
     report.timeline = Some(server.witness().timeline());
     report
@@ -177,7 +182,10 @@ fn judge_pages(
     }
     if requests != expected.len() {
         return Err((
-            format!("the server got {requests} requests for {} pages", expected.len()),
+            format!(
+                "the server got {requests} requests for {} pages",
+                expected.len()
+            ),
             "Fetch each URL exactly once.".to_owned(),
         ));
     }

@@ -77,20 +77,20 @@ pub fn panicked(exercise: &str, panic: Panicked) -> Report {
         .as_deref()
         .map(|l| format!(" at {l}"))
         .unwrap_or_default();
-    let (summary, diagnosis) = if panic.is_todo() {
-        (
-            format!("not started: a todo!(){at} is still there"),
-            format!("Not started yet: replace the `todo!()`{at} with your code, then run again."),
-        )
+    // The checker shows where a todo!() stands; a panic needs its message.
+    let mut report = if panic.is_todo() {
+        Report::new(exercise).with(Evidence::fail("correct", "not started yet"))
     } else {
-        (
-            format!("your code panicked{at}: {}", panic.message),
-            format!("Your code panicked{at}: {}", panic.message),
-        )
+        Report::new(exercise)
+            .with(Evidence::fail(
+                "correct",
+                format!("your code panicked{at}: {}", panic.message),
+            ))
+            .diagnose(format!(
+                "Your code panicked{at}: {}. Read the message and the line it names.",
+                panic.message
+            ))
     };
-    let mut report = Report::new(exercise)
-        .with(Evidence::fail("correct", summary))
-        .diagnose(diagnosis);
     report.panicked = Some(panic);
     report
 }
@@ -127,7 +127,7 @@ mod tests {
         let panic = report.panicked.as_ref().unwrap();
         assert!(panic.is_todo());
         assert!(panic.location.as_deref().unwrap().contains("harness.rs"));
-        assert!(report.diagnosis.unwrap().starts_with("Not started yet"));
+        assert_eq!(report.evidence[0].summary, "not started yet");
     }
 
     #[test]
@@ -145,7 +145,9 @@ mod tests {
     #[test]
     fn a_report_passes_through() {
         let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
-        let report = run("x", || Report::new("x").with(Evidence::pass("correct", "ok")));
+        let report = run("x", || {
+            Report::new("x").with(Evidence::pass("correct", "ok"))
+        });
         assert_eq!(report.verdict(), verdict::Verdict::Pass);
     }
 }

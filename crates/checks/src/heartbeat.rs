@@ -44,7 +44,10 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
         return report
             .with(Evidence::fail(
                 "correct",
-                format!("run_app returned {answer}, but the job's answer was {}", run.answer),
+                format!(
+                    "run_app returned {answer}, but the job's answer was {}",
+                    run.answer
+                ),
             ))
             .diagnose("Return the value `job.run()` gave back, unchanged.");
     }
@@ -77,7 +80,10 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
                 ms(gap)
             ))
     } else {
-        report.with(Evidence::pass("concurrent", "the job ran on another thread"))
+        report.with(Evidence::pass(
+            "concurrent",
+            "the job ran on another thread",
+        ))
     };
     let responsive = format!(
         "worst gap between ticks {} while the job ran for {} (need under {}), {ticks_during} ticks",

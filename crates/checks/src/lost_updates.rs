@@ -6,7 +6,7 @@
 //! threads the check does not wait on forever: a watchdog sees progress stop
 //! and gives the verdict.
 
-use std::sync::{Arc, Barrier};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -121,8 +121,10 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
 ) -> Result<Vec<T>, Finding> {
     let progress = Arc::new(AtomicUsize::new(0));
     let body = Arc::new(body);
-    // All threads start together, so their operations really overlap.
-    let gate = Arc::new(Barrier::new(threads));
+    // All threads start together, so their operations really overlap: a
+    // spinning gate, because a sleeping barrier wakes its threads one by one
+    // and the first could finish alone before the last wakes.
+    let gate = Arc::new(AtomicUsize::new(0));
     let (done_tx, done_rx) = mpsc::channel();
     for t in 0..threads {
         let (bank, progress, body, done, gate) = (
@@ -133,7 +135,13 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
             Arc::clone(&gate),
         );
         std::thread::spawn(move || {
-            gate.wait();
+            // Threads spread over the cores, so that they really run at the
+            // same instant even when another program keeps one core busy.
+            measured::affinity::pin_to_nth_core(t);
+            gate.fetch_add(1, Ordering::SeqCst);
+            while gate.load(Ordering::SeqCst) < threads {
+                std::thread::yield_now();
+            }
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 body(t, &bank, &progress)
             }));
@@ -250,7 +258,11 @@ fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Fi
     let summed: u64 = balances.iter().sum();
     if total != expected || summed != expected {
         let diff = expected as i128 - summed as i128;
-        let what = if diff > 0 { "vanished" } else { "appeared from nowhere" };
+        let what = if diff > 0 {
+            "vanished"
+        } else {
+            "appeared from nowhere"
+        };
         return Err((
             TOTALS,
             format!(
@@ -264,48 +276,72 @@ fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Fi
 }
 
 fn drain<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
-    // One account holding one cent. Each thread, over and over, withdraws
-    // the cent if it is there and puts it back: with honest withdrawals the
-    // balance is only ever 0 or 1. Two threads that both see the cent and
-    // both take it drive it below zero.
-    const RACERS: usize = 4;
-    const EACH: usize = 100_000;
-    let bank = Arc::new((ops.new)(1, 1));
-    let overdrawn = run_threads(Arc::clone(&bank), RACERS, move |_, bank, progress| {
+    // Many accounts of one cent. Two threads go through them together: at
+    // each account both wait at a spinning barrier, then both try to take
+    // the cent at the same moment, and once more after that. Honest
+    // withdrawals take exactly one cent from every account. Two threads
+    // that both see the cent and both take it drive a balance below zero,
+    // where it wraps round (or panics on overflow).
+    //
+    // The barrier is what makes this work on a busy machine: without it one
+    // thread runs ahead through thousands of accounts while the other waits
+    // for a core, and they never meet.
+    const RACERS: usize = 2;
+    const ACCOUNTS: usize = 20_000;
+    let started = Instant::now();
+    let bank = Arc::new((ops.new)(ACCOUNTS, 1));
+    let arrived = Arc::new(AtomicUsize::new(0));
+    let base = seed();
+    let wins = run_threads(Arc::clone(&bank), RACERS, move |t, bank, progress| {
         let mut wins = 0u64;
-        for n in 0..EACH {
-            if (ops.withdraw)(bank, 0, 1) {
-                wins += 1;
-                let seen = (ops.balance)(bank, 0);
-                (ops.deposit)(bank, 0, 1);
-                if seen > 1 {
-                    return Err(seen);
+        let mut r = base ^ (t as u64 + 1);
+        for account in 0..ACCOUNTS {
+            arrived.fetch_add(1, Ordering::SeqCst);
+            let everyone = (account + 1) * RACERS;
+            let mut spins = 0u32;
+            while arrived.load(Ordering::SeqCst) < everyone {
+                spins += 1;
+                if spins.is_multiple_of(64) {
+                    std::thread::yield_now();
+                } else {
+                    std::hint::spin_loop();
                 }
             }
-            if n % 256 == 0 {
+            // The last to arrive would always be first to the cent, while
+            // the other is still noticing the barrier has opened: a random
+            // pause of a few nanoseconds lets either one be first, and often
+            // both at once.
+            r = mix(r);
+            for _ in 0..r % 24 {
+                std::hint::spin_loop();
+            }
+            for _ in 0..2 {
+                if (ops.withdraw)(bank, account, 1) {
+                    wins += 1;
+                }
+            }
+            if account % 64 == 0 {
                 progress.fetch_add(1, Ordering::Relaxed);
             }
         }
-        Ok(wins)
+        wins
     })?;
-    let left = (ops.balance)(&bank, 0);
-    if let Some(Err(seen)) = overdrawn.iter().find(|r| r.is_err()) {
+    let taken: u64 = wins.iter().sum();
+    let overdrawn = (0..ACCOUNTS)
+        .filter(|&a| (ops.balance)(&bank, a) != 0)
+        .count();
+    if taken != ACCOUNTS as u64 || overdrawn > 0 {
         return Err((
             OVERDRAFT,
-            format!("an account holding one cent was seen holding {seen} after a withdrawal: it went below zero and wrapped around"),
-            "A balance went below zero: two threads both saw the money and both took it. Check and change in one step, under one lock or with `compare_exchange`.".to_owned(),
-        ));
-    }
-    let wins: u64 = overdrawn.iter().flatten().sum();
-    if left != 1 {
-        return Err((
-            OVERDRAFT,
-            format!("an account of one cent, withdrawn and refilled {wins} times, ended with {left}"),
-            "Withdrawals and deposits on one account must not lose updates or overdraw it.".to_owned(),
+            format!(
+                "{RACERS} threads withdrew {taken} cents from {ACCOUNTS} accounts of one cent; {overdrawn} accounts did not end at zero"
+            ),
+            "A balance went below zero: two threads both saw the last cent and both took it. Check and change in one step, under one lock or with `compare_exchange`.".to_owned(),
         ));
     }
     Ok(format!(
-        "{RACERS} threads took and returned one account's only cent {wins} times: never overdrawn"
+        "{RACERS} threads raced {ACCOUNTS} times for an account's only cent: never overdrawn ({})",
+        ms(started.elapsed())
     ))
 }
 
@@ -329,7 +365,10 @@ fn opposite_transfers<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, F
     if total != 2 * OPENING {
         return Err((
             TOTALS,
-            format!("after opposite transfers the bank holds {total}, not {}", 2 * OPENING),
+            format!(
+                "after opposite transfers the bank holds {total}, not {}",
+                2 * OPENING
+            ),
             "A transfer must take from one account and give to the other as one step.".to_owned(),
         ));
     }

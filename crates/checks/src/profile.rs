@@ -73,7 +73,9 @@ fn workloads(server: &LatencyServer) -> Vec<Workload> {
                 Box::new(|| {
                     std::thread::scope(|s| {
                         for _ in 0..2 {
-                            s.spawn(|| std::hint::black_box(spin_for_cpu(Duration::from_millis(80))));
+                            s.spawn(|| {
+                                std::hint::black_box(spin_for_cpu(Duration::from_millis(80)))
+                            });
                         }
                     });
                 })
@@ -91,7 +93,8 @@ fn workloads(server: &LatencyServer) -> Vec<Workload> {
                 let pages = pages.clone();
                 Box::new(move || {
                     for url in &pages {
-                        let mut response = ureq::get(url).call().expect("the latency server answers");
+                        let mut response =
+                            ureq::get(url).call().expect("the latency server answers");
                         std::hint::black_box(response.body_mut().read_to_string().unwrap());
                     }
                 })
@@ -111,16 +114,28 @@ fn workloads(server: &LatencyServer) -> Vec<Workload> {
 }
 
 /// Checks a `profile` and a `classify`.
-pub fn check(profile: impl Fn(Work) -> Profile, classify: impl Fn(Duration, Duration) -> Kind) -> Report {
+pub fn check(
+    profile: impl Fn(Work) -> Profile,
+    classify: impl Fn(Duration, Duration) -> Kind,
+) -> Report {
     let report = Report::new(NAME);
     let mut report = match check_classify(&classify) {
         Ok(line) => report.with(Evidence::pass("classify", line)),
-        Err((line, cause)) => return report.with(Evidence::fail("classify", line)).diagnose(cause),
+        Err((line, cause)) => {
+            return report
+                .with(Evidence::fail("classify", line))
+                .diagnose(cause);
+        }
     };
 
     let server = match LatencyServer::start(ServerConfig::with_latency(Duration::from_millis(30))) {
         Ok(server) => server,
-        Err(e) => return report.with(Evidence::inconclusive("times", format!("could not start the latency server: {e}"))),
+        Err(e) => {
+            return report.with(Evidence::inconclusive(
+                "times",
+                format!("could not start the latency server: {e}"),
+            ));
+        }
     };
     let mut agreed = Vec::new();
     let mut kinds = Vec::new();
@@ -135,7 +150,10 @@ pub fn check(profile: impl Fn(Work) -> Profile, classify: impl Fn(Duration, Dura
                 return report.with(Evidence::fail("times", line)).diagnose(cause);
             }
             Outcome::WrongKind(line, cause) => {
-                report.push(Evidence::pass("times", "your wall and CPU times agree with the checker's"));
+                report.push(Evidence::pass(
+                    "times",
+                    "your wall and CPU times agree with the checker's",
+                ));
                 return report.with(Evidence::fail("kinds", line)).diagnose(cause);
             }
             Outcome::Busy(line) => busy.push(line),
@@ -143,23 +161,34 @@ pub fn check(profile: impl Fn(Work) -> Profile, classify: impl Fn(Duration, Dura
     }
     report.push(Evidence::pass(
         "times",
-        format!("within 20% (or 5 ms) of the checker's own measurement on {} workloads", agreed.len()),
+        format!(
+            "within 20% (or 5 ms) of the checker's own measurement on {} workloads",
+            agreed.len()
+        ),
     ));
-    report.push(Evidence::pass("kinds", format!("right for: {}", kinds.join("; "))));
+    report.push(Evidence::pass(
+        "kinds",
+        format!("right for: {}", kinds.join("; ")),
+    ));
     for line in agreed {
         report = report.note(line);
     }
     if !busy.is_empty() {
         report.push(Evidence::inconclusive(
             "kinds",
-            format!("could not be told on a machine this busy: {}", busy.join("; ")),
+            format!(
+                "could not be told on a machine this busy: {}",
+                busy.join("; ")
+            ),
         ));
         report = report.diagnose("Another program kept the CPU busy, so some workloads did not look like themselves even to the checker. Close other programs and run again.");
     }
     report
 }
 
-fn check_classify(classify: &impl Fn(Duration, Duration) -> Kind) -> Result<String, (String, String)> {
+fn check_classify(
+    classify: &impl Fn(Duration, Duration) -> Kind,
+) -> Result<String, (String, String)> {
     let table = [
         (100, 100, Kind::CpuBound),
         (100, 190, Kind::CpuBound),
@@ -184,7 +213,10 @@ fn check_classify(classify: &impl Fn(Duration, Duration) -> Kind) -> Result<Stri
             ));
         }
     }
-    Ok(format!("{} ratios on and around the thresholds", table.len()))
+    Ok(format!(
+        "{} ratios on and around the thresholds",
+        table.len()
+    ))
 }
 
 enum Outcome {
@@ -230,20 +262,36 @@ fn measure_one(profile: &impl Fn(Work) -> Profile, workload: &Workload) -> Outco
             } else if theirs.cpu < cpu {
                 "Your CPU time is too small: are you timing only the calling thread? `process_cpu_time()` counts every thread of the process.".to_owned()
             } else {
-                "Read `process_cpu_time()` just before and just after the work, and subtract.".to_owned()
+                "Read `process_cpu_time()` just before and just after the work, and subtract."
+                    .to_owned()
             };
             return Outcome::TimesDisagree(
-                format!("{name}: you reported {} of CPU time, the process used {}", ms(theirs.cpu), ms(cpu)),
+                format!(
+                    "{name}: you reported {} of CPU time, the process used {}",
+                    ms(theirs.cpu),
+                    ms(cpu)
+                ),
                 cause,
             );
         }
         if theirs.kind != workload.kind {
             return Outcome::WrongKind(
-                format!("{name}: you said {:?}, it is {:?} ({} CPU in {} wall)", theirs.kind, workload.kind, ms(cpu), ms(wall)),
+                format!(
+                    "{name}: you said {:?}, it is {:?} ({} CPU in {} wall)",
+                    theirs.kind,
+                    workload.kind,
+                    ms(cpu),
+                    ms(wall)
+                ),
                 "Set `kind` with `classify(wall, cpu)` from the times you measured.".into(),
             );
         }
-        return Outcome::Right(format!("{name}: {:?}, {} wall, {} CPU", theirs.kind, ms(wall), ms(cpu)));
+        return Outcome::Right(format!(
+            "{name}: {:?}, {} wall, {} CPU",
+            theirs.kind,
+            ms(wall),
+            ms(cpu)
+        ));
     }
     Outcome::Busy(last.unwrap_or_default())
 }

@@ -100,7 +100,11 @@ thread_local! {
 
 /// Called at the start of every job: counts the thread the first time.
 fn mark_worker() {
-    if CALLERS.lock().unwrap().contains(&std::thread::current().id()) {
+    if CALLERS
+        .lock()
+        .unwrap()
+        .contains(&std::thread::current().id())
+    {
         ON_CALLER.store(true, Ordering::SeqCst);
         return;
     }
@@ -141,7 +145,11 @@ fn phase<T: Send + 'static>(
                 // the place it stands.
                 std::panic::resume_unwind(payload);
             }
-            Err((name, format!("your pool panicked: {message}"), broken.to_owned()))
+            Err((
+                name,
+                format!("your pool panicked: {message}"),
+                broken.to_owned(),
+            ))
         }
         Err(_) => Err((
             name,
@@ -175,7 +183,6 @@ pub fn check<P: Pool>(new: impl Fn(usize) -> P + Send + Sync + 'static) -> Repor
     report
 }
 
-
 fn square(x: u64) -> u64 {
     mark_worker();
     x * x + 1
@@ -192,13 +199,16 @@ fn on_caller() -> Result<(), Finding> {
     Ok(())
 }
 
-fn correct<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Result<String, Finding> {
+fn correct<P: Pool>(
+    new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>,
+) -> Result<String, Finding> {
     phase(
         "correct",
         "Submitting or joining jobs hung or panicked: do the workers take jobs from the queue, and does each job send its result to its handle?",
         move || {
             let pool = new(4);
-            let runs: Arc<Vec<AtomicUsize>> = Arc::new((0..64).map(|_| AtomicUsize::new(0)).collect());
+            let runs: Arc<Vec<AtomicUsize>> =
+                Arc::new((0..64).map(|_| AtomicUsize::new(0)).collect());
             let handles: Vec<Join> = (0..64u64)
                 .map(|i| {
                     let runs = Arc::clone(&runs);
@@ -212,16 +222,29 @@ fn correct<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Re
             on_caller()?;
             for (i, result) in results.iter().enumerate() {
                 if *result != Ok(square_value(i as u64)) {
-                    return Err(("correct", format!("job {i} gave {result:?}, want Ok({})", square_value(i as u64)), "Each handle's `join` must return its own job's result.".into()));
+                    return Err((
+                        "correct",
+                        format!(
+                            "job {i} gave {result:?}, want Ok({})",
+                            square_value(i as u64)
+                        ),
+                        "Each handle's `join` must return its own job's result.".into(),
+                    ));
                 }
             }
             if let Some(i) = runs.iter().position(|r| r.load(Ordering::SeqCst) != 1) {
-                return Err(("correct", format!("job {i} ran {} times", runs[i].load(Ordering::SeqCst)), "Every submitted job must run exactly once.".into()));
+                return Err((
+                    "correct",
+                    format!("job {i} ran {} times", runs[i].load(Ordering::SeqCst)),
+                    "Every submitted job must run exactly once.".into(),
+                ));
             }
             let mapped = pool.map_jobs((0..50).collect(), square);
             let want: Vec<Outcome> = (0..50).map(|i| Ok(square_value(i))).collect();
             if mapped != want {
-                let i = (0..want.len()).find(|&i| mapped.get(i) != Some(&want[i])).unwrap_or(0);
+                let i = (0..want.len())
+                    .find(|&i| mapped.get(i) != Some(&want[i]))
+                    .unwrap_or(0);
                 return Err(("correct", format!("map gave {} results; result {i} is {:?}, want {:?}", mapped.len(), mapped.get(i), want[i]), "`map` returns one result per item, in the items' order: submit them all, then join the handles in order.".into()));
             }
             Ok("64 submitted jobs ran once each with the right results; map kept the order of 50 items".to_owned())
@@ -233,23 +256,32 @@ fn square_value(x: u64) -> u64 {
     x * x + 1
 }
 
-fn panics<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Result<String, Finding> {
+fn panics<P: Pool>(
+    new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>,
+) -> Result<String, Finding> {
     phase(
         "panics",
         "The pool broke after jobs panicked: a panic killed the worker that ran it. Run each job under `std::panic::catch_unwind` and send the panic back as `Err(JobPanicked)`.",
         move || {
             let pool = new(2);
             let failed: Vec<Outcome> = (0..4)
-                .map(|i| pool.submit_job(Box::new(move || -> u64 {
-                    mark_worker();
-                    panic!("job {i} fails on purpose")
-                })))
+                .map(|i| {
+                    pool.submit_job(Box::new(move || -> u64 {
+                        mark_worker();
+                        panic!("job {i} fails on purpose")
+                    }))
+                })
                 .collect::<Vec<_>>()
                 .into_iter()
                 .map(|join| join())
                 .collect();
             if let Some(ok) = failed.iter().find(|r| r.is_ok()) {
-                return Err(("panics", format!("a panicking job's join returned {ok:?}"), "A job that panics has no result: `join` must return `Err(JobPanicked)`.".into()));
+                return Err((
+                    "panics",
+                    format!("a panicking job's join returned {ok:?}"),
+                    "A job that panics has no result: `join` must return `Err(JobPanicked)`."
+                        .into(),
+                ));
             }
             // Had a panic killed its worker, these would wait forever in the
             // queue of a pool with no workers left: the phase's watchdog says so.
@@ -259,15 +291,25 @@ fn panics<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Res
                 .into_iter()
                 .map(|join| join())
                 .collect();
-            if later.iter().enumerate().any(|(i, r)| *r != Ok(square_value(i as u64))) {
-                return Err(("panics", format!("jobs after the panics gave {later:?}"), "A panic must not break the pool: later jobs run as usual.".into()));
+            if later
+                .iter()
+                .enumerate()
+                .any(|(i, r)| *r != Ok(square_value(i as u64)))
+            {
+                return Err((
+                    "panics",
+                    format!("jobs after the panics gave {later:?}"),
+                    "A panic must not break the pool: later jobs run as usual.".into(),
+                ));
             }
             Ok("4 panicking jobs came back as errors and both workers carried on".to_owned())
         },
     )
 }
 
-fn bounded<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Result<(String, Chart), Finding> {
+fn bounded<P: Pool>(
+    new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>,
+) -> Result<(String, Chart), Finding> {
     phase(
         "bounded",
         "32 sleeping jobs never all finished: is every worker taking jobs until the queue closes?",
@@ -296,12 +338,24 @@ fn bounded<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Re
                 peak_in_flight = peak_in_flight.max(witness.high_water());
                 if let Some(bad) = outcomes.iter().find(|o| **o != Ok(1)) {
                     let done = outcomes.iter().filter(|o| **o == Ok(1)).count();
-                    return Err(("bounded", format!("{done} of {JOBS} sleeping jobs returned their result; one gave {bad:?}"), "Every job's handle must return its result.".into()));
+                    return Err((
+                        "bounded",
+                        format!(
+                            "{done} of {JOBS} sleeping jobs returned their result; one gave {bad:?}"
+                        ),
+                        "Every job's handle must return its result.".into(),
+                    ));
                 }
             }
             let alive = PEAK.load(Ordering::SeqCst) - baseline;
             if alive > WORKERS {
-                return Err(("bounded", format!("{alive} pool threads alive at once for a pool of {WORKERS}"), format!("More threads than workers: a new thread per job? Start {WORKERS} workers once, in `new`, and send them the jobs.")));
+                return Err((
+                    "bounded",
+                    format!("{alive} pool threads alive at once for a pool of {WORKERS}"),
+                    format!(
+                        "More threads than workers: a new thread per job? Start {WORKERS} workers once, in `new`, and send them the jobs."
+                    ),
+                ));
             }
             if peak_in_flight < WORKERS {
                 return Err(("bounded", format!("at most {peak_in_flight} of {WORKERS} workers ran jobs at once"), "The workers take turns instead of working together: is a worker holding the queue's lock while it runs its job? Take the job, drop the lock, then run it.".into()));
@@ -310,12 +364,22 @@ fn bounded<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Re
             let ideal = io_ideal(JOBS, WORKERS, SLEEP);
             let one_at_a_time = SLEEP * JOBS as u32;
             let chart = Chart {
-                title: format!("{JOBS} jobs sleeping {} each on {WORKERS} workers", ms(SLEEP)),
+                title: format!(
+                    "{JOBS} jobs sleeping {} each on {WORKERS} workers",
+                    ms(SLEEP)
+                ),
                 unit: "ms".into(),
-                bars: [("one at a time", one_at_a_time), ("yours", fastest), ("ideal", ideal)]
-                    .into_iter()
-                    .map(|(label, d)| Bar { label: label.into(), value: d.as_secs_f64() * 1e3 })
-                    .collect(),
+                bars: [
+                    ("one at a time", one_at_a_time),
+                    ("yours", fastest),
+                    ("ideal", ideal),
+                ]
+                .into_iter()
+                .map(|(label, d)| Bar {
+                    label: label.into(),
+                    value: d.as_secs_f64() * 1e3,
+                })
+                .collect(),
             };
             let speedup = one_at_a_time.as_secs_f64() / fastest.as_secs_f64();
             let line = format!(
@@ -332,7 +396,9 @@ fn bounded<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Re
     )
 }
 
-fn shutdown<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> Result<String, Finding> {
+fn shutdown<P: Pool>(
+    new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>,
+) -> Result<String, Finding> {
     phase(
         "shutdown",
         "Dropping the pool hung or panicked: do the workers leave their loop once the queue is closed? Drop the sending end before joining them.",
@@ -357,7 +423,11 @@ fn shutdown<P: Pool>(new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>) -> R
                 return Err(("shutdown", format!("{ran} of 16 queued jobs had run when drop returned"), "`drop` must let the workers finish the queue and wait for them: close the queue (drop the sender), then join every worker.".into()));
             }
             if alive > 0 {
-                return Err(("shutdown", format!("{alive} pool threads still running after drop"), "Join every worker in `Drop`, so no thread outlives the pool.".into()));
+                return Err((
+                    "shutdown",
+                    format!("{alive} pool threads still running after drop"),
+                    "Join every worker in `Drop`, so no thread outlives the pool.".into(),
+                ));
             }
             Ok("drop ran all 16 queued jobs and left no thread behind".to_owned())
         },

@@ -18,7 +18,10 @@ fn assert_fails(report: Report, evidence: &str, cause: &str) {
         .iter()
         .find(|e| e.status == Status::Fail)
         .unwrap_or_else(|| panic!("no failing evidence:\n{shown}"));
-    assert_eq!(failed.name, evidence, "failed on the wrong evidence:\n{shown}");
+    assert_eq!(
+        failed.name, evidence,
+        "failed on the wrong evidence:\n{shown}"
+    );
     let diagnosis = report.diagnosis.as_deref().unwrap_or_default();
     assert!(
         diagnosis.contains(cause),
@@ -67,21 +70,21 @@ wrong!(
 wrong!(
     profile_wall_twice,
     "../../../solutions/01_why/02_profile/wrong/wall_twice.rs",
-    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    |f| checks::profile::check(f::profile, f::classify),
     "times",
     "are you measuring wall time twice?"
 );
 wrong!(
     profile_calling_thread_only,
     "../../../solutions/01_why/02_profile/wrong/calling_thread_only.rs",
-    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    |f| checks::profile::check(f::profile, f::classify),
     "times",
     "are you timing only the calling thread?"
 );
 wrong!(
     profile_upside_down_ratio,
     "../../../solutions/01_why/02_profile/wrong/upside_down_ratio.rs",
-    |f| checks::profile::check(|w| f::profile(w), f::classify),
+    |f| checks::profile::check(f::profile, f::classify),
     "classify",
     "upside down"
 );
@@ -92,7 +95,7 @@ wrong!(
     "../../../solutions/03_threads/01_download/wrong/spawn_then_join.rs",
     |f| checks::download::check(f::download_all),
     "concurrent",
-    "1 request in flight at a time: are you joining each thread right after spawning it?"
+    "1 request in flight at a time: are you joining each thread right after spawning it"
 );
 wrong!(
     download_thread_per_page,

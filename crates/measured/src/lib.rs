@@ -7,6 +7,7 @@
 //!   an [`witness::InFlightWitness`].
 //! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
 //! - [`app`]: the "app" of exercise 01/01, an event loop with a job to run.
+//! - [`affinity`]: spreading racing threads over cores.
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -29,6 +30,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod affinity;
 pub mod app;
 pub mod clock;
 pub mod grade;

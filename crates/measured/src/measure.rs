@@ -122,7 +122,10 @@ mod tests {
         );
         let result = interleaved(&mut [&mut a, &mut b, &mut c], 3, Duration::from_secs(60));
         assert!(!result.capped);
-        assert_eq!(result.times.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 3]);
+        assert_eq!(
+            result.times.iter().map(Vec::len).collect::<Vec<_>>(),
+            [3, 3, 3]
+        );
         assert_eq!(order.into_inner().iter().collect::<String>(), "abcbcacab");
     }
 

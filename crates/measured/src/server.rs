@@ -234,14 +234,14 @@ async fn respond(
     shared.requests.fetch_add(1, Ordering::SeqCst);
     // The server runs on one thread, so nothing can enter between this
     // check and `enter` below.
-    if let Some(max) = shared.config.max_in_flight {
-        if shared.witness.in_flight() >= max {
-            shared.rejected.fetch_add(1, Ordering::SeqCst);
-            return Ok(reply(
-                StatusCode::SERVICE_UNAVAILABLE,
-                format!("too many requests at once: the limit is {max}\n"),
-            ));
-        }
+    if let Some(max) = shared.config.max_in_flight
+        && shared.witness.in_flight() >= max
+    {
+        shared.rejected.fetch_add(1, Ordering::SeqCst);
+        return Ok(reply(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("too many requests at once: the limit is {max}\n"),
+        ));
     }
     let _in_flight = shared.witness.enter();
     let latency = req

@@ -1,5 +1,5 @@
 //! The checks of 01/02, run on this crate by `cargo run -p checker`.
 
 fn main() {
-    checks::profile::main(|work| profile::profile(work), profile::classify);
+    checks::profile::main(profile::profile, profile::classify);
 }

@@ -9,7 +9,11 @@ pub use measured::profile::{Kind, Profile};
 /// What kind of work used `cpu` of CPU time in `wall` of wall time.
 pub fn classify(wall: Duration, cpu: Duration) -> Kind {
     if wall.is_zero() {
-        return if cpu.is_zero() { Kind::IoBound } else { Kind::CpuBound };
+        return if cpu.is_zero() {
+            Kind::IoBound
+        } else {
+            Kind::CpuBound
+        };
     }
     let ratio = cpu.as_secs_f64() / wall.as_secs_f64();
     if ratio >= 0.7 {

@@ -1,7 +1,7 @@
-//! 03/03 thread pool, solved: workers share one crossbeam-style queue (an
-//! `mpsc` receiver behind a `Mutex`), each job sends its outcome down its own
-//! channel, `catch_unwind` keeps a panicking job from killing its worker, and
-//! `Drop` closes the queue and joins the workers.
+//! 03/03 thread pool, solved: workers share one queue (an `mpsc` receiver
+//! behind a `Mutex`), each job sends its outcome down a channel of its own,
+//! `catch_unwind` keeps a panicking job from killing its worker, and `Drop`
+//! closes the queue and joins the workers.
 
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};

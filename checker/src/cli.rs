@@ -1,0 +1,73 @@
+//! The command line: subcommands and options, parsed by clap.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// How the learner runs the checker, quoted in advice.
+pub const INVOCATION: &str = "cargo run -p checker --";
+
+/// Runs the checks of the course's exercises and shows what they measured.
+/// Without a subcommand: your progress, then the current exercise's checks.
+#[derive(Debug, Parser)]
+#[command(name = "checker", version)]
+pub struct Cli {
+    /// The course folder (the one holding course.toml). Default: the first
+    /// folder upward from here that has one.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub course: Option<PathBuf>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Every exercise with its status.
+    List,
+    /// Run one exercise's checks; it becomes the current exercise.
+    Run {
+        /// The exercise's name, as `list` shows it.
+        name: String,
+    },
+    /// Move to the next exercise not done yet, and run it.
+    Next,
+    /// Reveal the next hint of the current (or the named) exercise.
+    Hint {
+        /// The exercise's name; default: the current one.
+        name: Option<String>,
+    },
+    /// Put an exercise's src/ back as git has it; your changed files are
+    /// copied to .checker/backups first.
+    Reset {
+        /// The exercise's name.
+        name: String,
+        /// The git revision to restore from.
+        #[arg(long, value_name = "REV", default_value = "HEAD")]
+        from: String,
+    },
+    /// Run the current exercise, then again on every save.
+    /// Keys: q quit, r re-run, h hint, n next (once it passes).
+    Watch,
+    /// Run every exercise's checks (or every solution's) and summarise.
+    Verify {
+        /// Check the solutions instead of your exercises.
+        #[arg(long)]
+        solutions: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Check this machine: its cores and the speedup it can show right now.
+    Doctor,
+}
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Text,
+    /// A JSON array for scripts.
+    Json,
+}

@@ -1,0 +1,9 @@
+//! The subcommands, one module each.
+
+pub mod doctor;
+pub mod hint;
+pub mod list;
+pub mod reset;
+pub mod show;
+pub mod verify;
+pub mod watch;

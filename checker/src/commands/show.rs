@@ -1,0 +1,122 @@
+//! Running the learner's exercises one at a time: the overview (no
+//! subcommand), `run <name>` and `next`.
+
+use crate::app::{App, Grade};
+use crate::cli::INVOCATION;
+use crate::outcome::OutcomeKind;
+use crate::report::course_view;
+use crate::report::live::Live;
+use crate::report::outcome_view;
+use crate::runner::CheckTarget;
+use crate::style::{Paint, Style};
+use crate::timestamp::UtcTime;
+use std::io::Write;
+
+/// No subcommand: progress so far, then the current exercise's checks.
+pub fn overview(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
+    let current = app.current();
+    app.set_current(current);
+    course_view::write_progress(out, &app.style, &app.course, &app.progress, current)?;
+    writeln!(out)?;
+    Ok(Grade::of(check_one(app, out, current)?))
+}
+
+/// `run <name>`: that exercise becomes current and runs.
+pub fn run_named(app: &mut App, out: &mut dyn Write, name: &str) -> anyhow::Result<Grade> {
+    let index = app.index_of(name)?;
+    app.set_current(index);
+    Ok(Grade::of(check_one(app, out, index)?))
+}
+
+/// `next`: the next exercise not done becomes current, is introduced, and runs.
+pub fn next(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
+    let Some(index) = app.progress.next_not_done(&app.course, app.current()) else {
+        writeln!(
+            out,
+            "{}",
+            course_view::summary_line(&app.course, &app.progress)
+        )?;
+        writeln!(out, "Every exercise is done. Well measured!")?;
+        return Ok(Grade::Passed);
+    };
+    app.set_current(index);
+    app.save()?;
+    introduce(app, out, index)?;
+    Ok(Grade::of(check_one(app, out, index)?))
+}
+
+/// `Next up: 03/01 download: Download pages with threads`.
+pub fn introduce(app: &App, out: &mut dyn Write, index: usize) -> std::io::Result<()> {
+    let exercise = &app.course.exercises[index];
+    writeln!(
+        out,
+        "Next up: {}",
+        app.style.paint(
+            Paint::Bold,
+            &format!("{} {}: {}", exercise.label(), exercise.name, exercise.title)
+        )
+    )?;
+    writeln!(out)
+}
+
+/// Builds and runs exercise `index`'s check, shows the outcome, records it.
+pub fn check_one(app: &mut App, out: &mut dyn Write, index: usize) -> anyhow::Result<OutcomeKind> {
+    let exercise = app.course.exercises[index].clone();
+    let target = CheckTarget::for_exercise(&app.course, &exercise, false);
+    out.flush()?;
+    let live = Live::spinner();
+    let run = app
+        .runner(app.style.color)
+        .run(&[target], &mut |event| live.on_event(&event));
+    live.finish();
+    let summary = run?;
+    let result = summary
+        .results
+        .into_iter()
+        .next()
+        .expect("one target, one result");
+    let style = app.style;
+    let root = app.course.root.clone();
+    outcome_view::write_outcome(
+        out,
+        &style,
+        &root,
+        exercise.label(),
+        &exercise.name,
+        &result.outcome,
+    )?;
+    writeln!(
+        out,
+        "{}",
+        timings(&style, summary.build_time, result.elapsed)
+    )?;
+
+    let kind = result.outcome.kind();
+    app.progress
+        .record(&exercise.name, kind, UtcTime::now().rfc3339());
+    app.save()?;
+    writeln!(out)?;
+    writeln!(out, "  edit  {}", style.path(&root, &exercise.lib_file()))?;
+    writeln!(out, "  read  {}", style.path(&root, &exercise.page()))?;
+    if kind.is_done() {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "  {} Move on with `{INVOCATION} next`.",
+            style.paint(Paint::Green, "Done!")
+        )?;
+    }
+    Ok(kind)
+}
+
+fn timings(style: &Style, build: std::time::Duration, run: Option<std::time::Duration>) -> String {
+    let text = match run {
+        Some(run) => format!(
+            "  built in {}, checked in {}",
+            style.duration(build),
+            style.duration(run)
+        ),
+        None => format!("  built in {}", style.duration(build)),
+    };
+    style.paint(Paint::Dim, &text)
+}

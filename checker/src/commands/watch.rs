@@ -1,0 +1,174 @@
+//! `watch`: runs the current exercise, then again on every save in its
+//! folder; single keys steer it (q quit, r re-run, h hint, n next).
+
+use crate::app::{App, Grade};
+use crate::commands::{hint, show};
+use crate::interrupt;
+use crate::keys::{self, RawMode};
+use crate::style::Paint;
+use notify::RecursiveMode;
+use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, SystemTime};
+
+/// How long the folder must be quiet after a save before a run.
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+enum Input {
+    Key(u8),
+    Closed,
+    Saved,
+    WatchFailed(String),
+}
+
+/// `watch`.
+pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
+    let terminal = std::io::stdin().is_terminal();
+    // Restored when this function returns, whichever way.
+    let _raw = if terminal {
+        Some(RawMode::enable()?)
+    } else {
+        None
+    };
+    let (sender, inputs) = mpsc::channel();
+    let keys_sender = sender.clone();
+    keys::spawn_reader(move |key| {
+        let _ = keys_sender.send(key.map_or(Input::Closed, Input::Key));
+    });
+    let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
+        let _ = sender.send(match result {
+            Ok(_) => Input::Saved,
+            Err(err) => Input::WatchFailed(err.to_string()),
+        });
+    })?;
+
+    let mut index = app.current();
+    let mut watched = app
+        .course
+        .root
+        .join(app.course.exercises[index].exercise_dir());
+    debouncer
+        .watcher()
+        .watch(&watched, RecursiveMode::Recursive)?;
+    loop {
+        let mut seen = fingerprint(&watched);
+        if std::io::stdout().is_terminal() {
+            write!(out, "\x1b[2J\x1b[H")?;
+        }
+        app.set_current(index);
+        let kind = show::check_one(app, out, index)?;
+        let exercise = &app.course.exercises[index];
+        let keys = if kind.is_done() {
+            "q quit · r re-run · h hint · n next"
+        } else {
+            "q quit · r re-run · h hint"
+        };
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{}",
+            app.style.paint(
+                Paint::Dim,
+                &format!(
+                    "watching {} for saves · {keys}",
+                    exercise.exercise_dir().display()
+                )
+            )
+        )?;
+        out.flush()?;
+        loop {
+            match inputs.recv_timeout(Duration::from_millis(100)) {
+                Ok(Input::Key(b'q')) | Ok(Input::Closed) => return Ok(Grade::Passed),
+                Ok(Input::Key(b'r')) => break,
+                Ok(Input::Saved) => {
+                    // Reading a file is an event too (cargo reads them all):
+                    // run again only when something really changed.
+                    let now = fingerprint(&watched);
+                    if now != seen {
+                        break;
+                    }
+                    seen = now;
+                }
+                Ok(Input::Key(b'h')) => {
+                    writeln!(out)?;
+                    hint::reveal(app, out, index)?;
+                    out.flush()?;
+                }
+                Ok(Input::Key(b'n')) if kind.is_done() => {
+                    let Some(next) = app.progress.next_not_done(&app.course, index) else {
+                        writeln!(out, "Every exercise is done. Well measured!")?;
+                        continue;
+                    };
+                    let _ = debouncer.watcher().unwatch(&watched);
+                    index = next;
+                    watched = app
+                        .course
+                        .root
+                        .join(app.course.exercises[index].exercise_dir());
+                    debouncer
+                        .watcher()
+                        .watch(&watched, RecursiveMode::Recursive)?;
+                    break;
+                }
+                Ok(Input::Key(b'n')) => {
+                    writeln!(out, "n moves on once this exercise passes.")?;
+                    out.flush()?;
+                }
+                Ok(Input::Key(_)) => {}
+                Ok(Input::WatchFailed(err)) => {
+                    writeln!(out, "watching failed: {err}")?;
+                    out.flush()?;
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if interrupt::requested() {
+                        return Ok(Grade::Passed);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(Grade::Passed),
+            }
+        }
+    }
+}
+
+/// Every file under `dir` with its size and modification time, sorted.
+fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
+    let mut files = Vec::new();
+    let mut folders = vec![dir.to_owned()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(meta) = entry.metadata() else {
+                continue;
+            };
+            if meta.is_dir() {
+                folders.push(entry.path());
+            } else {
+                files.push((entry.path(), meta.len(), meta.modified().ok()));
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_fingerprint_changes_when_a_file_does() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("src")).unwrap();
+        std::fs::write(dir.path().join("src/lib.rs"), "fn a() {}").unwrap();
+        let before = fingerprint(dir.path());
+        assert_eq!(before.len(), 1);
+        let _ = std::fs::read(dir.path().join("src/lib.rs")).unwrap();
+        assert_eq!(fingerprint(dir.path()), before, "reading changes nothing");
+        std::fs::write(dir.path().join("src/lib.rs"), "fn a() { 1; }").unwrap();
+        assert_ne!(fingerprint(dir.path()), before);
+    }
+}

@@ -1,0 +1,91 @@
+//! The checker's entry point: parses the command line, runs one command and
+//! turns its grade or error into the exit status.
+//!
+//! Layers, bottom up: `outcome` (shared types), `course`, `progress`,
+//! `style`; `build` and `process` (cargo and the check binaries), `runner`
+//! (both, emitting events); `report` (renders outcomes); `commands`.
+
+mod app;
+mod build;
+mod cli;
+mod commands;
+mod course;
+mod exit_codes;
+mod interrupt;
+mod keys;
+mod label;
+mod outcome;
+mod process;
+mod progress;
+mod report;
+mod runner;
+mod state;
+mod style;
+mod timestamp;
+
+use app::{App, UnknownExercise};
+use clap::Parser;
+use cli::{Cli, Command};
+use std::io::Write;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => ExitCode::from(code),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(exit_code_for(&err))
+        }
+    }
+}
+
+fn run() -> anyhow::Result<u8> {
+    let cli = Cli::parse();
+    interrupt::install();
+    let cwd = std::env::current_dir()?;
+    let mut app = App::open(&cwd, cli.course.as_deref())?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let out: &mut dyn Write = &mut out;
+    let grade = match cli.command {
+        None => commands::show::overview(&mut app, out)?,
+        Some(Command::List) => commands::list::list(&app, out)?,
+        Some(Command::Run { name }) => commands::show::run_named(&mut app, out, &name)?,
+        Some(Command::Next) => commands::show::next(&mut app, out)?,
+        Some(Command::Hint { name }) => commands::hint::hint(&mut app, out, name.as_deref())?,
+        Some(Command::Reset { name, from }) => commands::reset::reset(&app, out, &name, &from)?,
+        Some(Command::Watch) => commands::watch::watch(&mut app, out)?,
+        Some(Command::Verify { solutions, format }) => {
+            commands::verify::verify(&mut app, out, solutions, format)?
+        }
+        Some(Command::Doctor) => commands::doctor::doctor(&mut app, out)?,
+    };
+    out.flush()?;
+    Ok(grade.exit_code())
+}
+
+/// Output piped into `head` that stopped reading: not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The one place where an error becomes an exit status.
+fn exit_code_for(err: &anyhow::Error) -> u8 {
+    if err.downcast_ref::<course::CourseError>().is_some() {
+        exit_codes::COURSE_ERROR
+    } else if err.downcast_ref::<UnknownExercise>().is_some() {
+        exit_codes::USAGE
+    } else if matches!(
+        err.downcast_ref::<runner::RunnerError>(),
+        Some(runner::RunnerError::Interrupted(_))
+    ) {
+        exit_codes::INTERRUPTED
+    } else {
+        exit_codes::ENVIRONMENT_ERROR
+    }
+}

@@ -1,0 +1,120 @@
+//! What running a check can produce, and the events the runner emits while
+//! it works. Shared by the runner and every reporter; imports nothing of ours.
+
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use verdict::{Report, Verdict};
+
+/// How one check run ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// The check ran and wrote a report.
+    Report(Report),
+    /// The crate did not compile; the compiler's errors as it printed them.
+    CompileError {
+        /// The rendered diagnostics (or cargo's own error when it had none).
+        rendered: String,
+    },
+    /// The check ended without a usable report.
+    Crashed {
+        /// How it ended: `exit status 101`, `killed by signal 11 (SIGSEGV)`.
+        status: String,
+        /// The panic message read from its standard error, if it panicked.
+        panic: Option<CrashPanic>,
+        /// The last lines it printed.
+        output_tail: String,
+    },
+    /// No result before the timeout; the check and its children were killed.
+    TimedOut {
+        /// The timeout that ran out.
+        secs: u64,
+    },
+}
+
+/// A panic found in a crashed check's standard error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrashPanic {
+    /// `src/lib.rs:3:5`, when the message says.
+    pub location: Option<String>,
+    /// The panic message, possibly several lines.
+    pub message: String,
+}
+
+/// An [`Outcome`] in one word: what the progress file and JSON output record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The report passed.
+    Pass,
+    /// The report passed but speed could not be measured.
+    Inconclusive,
+    /// The report failed.
+    Fail,
+    /// The report says the learner's code still has its `todo!()`.
+    NotStarted,
+    /// The crate did not compile.
+    CompileError,
+    /// The check crashed.
+    Crashed,
+    /// The check hung.
+    TimedOut,
+}
+
+impl OutcomeKind {
+    /// Whether this completes the exercise (inconclusive speed counts).
+    pub fn is_done(self) -> bool {
+        matches!(self, OutcomeKind::Pass | OutcomeKind::Inconclusive)
+    }
+}
+
+impl Outcome {
+    /// The outcome in one word.
+    pub fn kind(&self) -> OutcomeKind {
+        match self {
+            Outcome::Report(report) => {
+                if report.panicked.as_ref().is_some_and(|p| p.is_todo()) {
+                    return OutcomeKind::NotStarted;
+                }
+                match report.verdict() {
+                    Verdict::Pass => OutcomeKind::Pass,
+                    Verdict::Inconclusive => OutcomeKind::Inconclusive,
+                    Verdict::Fail => OutcomeKind::Fail,
+                }
+            }
+            Outcome::CompileError { .. } => OutcomeKind::CompileError,
+            Outcome::Crashed { .. } => OutcomeKind::Crashed,
+            Outcome::TimedOut { .. } => OutcomeKind::TimedOut,
+        }
+    }
+}
+
+/// What the runner is doing, for live reporters (spinners, progress bars).
+#[derive(Debug, Clone, Copy)]
+pub enum Event<'a> {
+    /// Cargo started building these many check binaries.
+    BuildStarted {
+        /// How many binaries.
+        count: usize,
+    },
+    /// A line cargo printed while building, e.g. `Compiling rayon v1.10.0`.
+    BuildLine(&'a str),
+    /// Cargo finished (whether or not everything compiled).
+    BuildFinished {
+        /// How long the build took.
+        elapsed: Duration,
+    },
+    /// A check binary started.
+    CheckStarted {
+        /// The exercise it checks.
+        exercise: &'a str,
+    },
+    /// A check binary finished.
+    CheckFinished {
+        /// The exercise it checked.
+        exercise: &'a str,
+        /// How it ended.
+        outcome: &'a Outcome,
+        /// How long it ran.
+        elapsed: Duration,
+    },
+}

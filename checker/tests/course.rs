@@ -1,0 +1,140 @@
+//! The real course, through the real checker: every solution passes its
+//! checks, and every exercise as it ships fails them for the reason it is
+//! meant to (a `todo!()`, or the bug the learner is asked to fix), never a
+//! compile error.
+//!
+//! An exercise the learner has already edited is skipped, with a message,
+//! so that `cargo test` stays green in a learner's own clone.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Std;
+use std::sync::Mutex;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// The checks measure time: the two tests take turns.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+/// Exercises that ship with working-but-wrong code instead of a `todo!()`,
+/// and words their diagnosis must contain. Every other exercise must stop
+/// at a `todo!()`.
+const SHIPS_WITH_A_BUG: &[(&str, &str)] = &[("lost_updates", "Updates were lost")];
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the checker lives in the course's workspace")
+        .to_path_buf()
+}
+
+/// Runs `checker verify <args> --format json` on the course, with progress
+/// kept in a temporary folder, and returns its rows.
+fn verify(args: &[&str]) -> Vec<Value> {
+    let state = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("checker")
+        .unwrap()
+        .arg("--course")
+        .arg(course_root())
+        .arg("verify")
+        .args(args)
+        .args(["--format", "json"])
+        .env("CHECKER_STATE_DIR", state.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "verify printed no JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// The exercise folders as `course.toml` lists them, by name.
+fn exercise_dirs() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
+    let course: toml::Table = text.parse().unwrap();
+    course["exercise"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["name"].as_str().unwrap().to_owned(),
+                e["dir"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Whether git says the exercise differs from the committed version (a
+/// learner's work). Outside a git checkout nothing counts as edited.
+fn edited(dir: &str) -> bool {
+    let path = format!("exercises/{dir}");
+    Std::new("git")
+        .args(["diff", "--quiet", "HEAD", "--", &path])
+        .current_dir(course_root())
+        .status()
+        .map(|s| s.code() == Some(1))
+        .unwrap_or(false)
+}
+
+#[test]
+fn every_solution_passes_its_checks() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rows = verify(&["--solutions"]);
+    assert_eq!(rows.len(), exercise_dirs().len(), "one row per exercise");
+    for row in &rows {
+        let verdict = row["verdict"].as_str().unwrap();
+        assert!(
+            verdict == "pass" || verdict == "inconclusive",
+            "the solution of {} did not pass:\n{row:#}",
+            row["exercise"]
+        );
+    }
+}
+
+#[test]
+fn every_exercise_as_shipped_fails_for_the_intended_reason() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let rows = verify(&[]);
+    let dirs = exercise_dirs();
+    assert_eq!(rows.len(), dirs.len(), "one row per exercise");
+    for (row, (name, dir)) in rows.iter().zip(&dirs) {
+        assert_eq!(row["exercise"], name.as_str());
+        if edited(dir) {
+            eprintln!("skipped {name}: exercises/{dir} has been edited since the last commit");
+            continue;
+        }
+        let report = &row["report"];
+        assert!(
+            report.is_object(),
+            "{name} gave no report (a compile error or a crash?):\n{row:#}"
+        );
+        match SHIPS_WITH_A_BUG.iter().find(|(n, _)| n == name) {
+            Some((_, cause)) => {
+                assert_eq!(row["verdict"], "fail", "{name} should fail:\n{row:#}");
+                assert!(report["panicked"].is_null(), "{name} panicked:\n{row:#}");
+                let diagnosis = report["diagnosis"].as_str().unwrap_or_default();
+                assert!(
+                    diagnosis.contains(cause),
+                    "{name}'s diagnosis should mention {cause:?}:\n{row:#}"
+                );
+            }
+            None => {
+                let message = report["panicked"]["message"].as_str().unwrap_or_default();
+                assert!(
+                    message.starts_with("not yet implemented"),
+                    "{name} should stop at a todo!():\n{row:#}"
+                );
+                let location = report["panicked"]["location"].as_str().unwrap_or_default();
+                assert!(
+                    location.starts_with(&format!("exercises/{dir}/src/")),
+                    "{name}'s todo!() should be in its own src/, not at {location:?}"
+                );
+            }
+        }
+    }
+}

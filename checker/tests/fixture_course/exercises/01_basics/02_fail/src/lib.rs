@@ -1,0 +1,6 @@
+//! The learner's file: wrong by one.
+
+/// The answer.
+pub fn answer() -> u32 {
+    41
+}

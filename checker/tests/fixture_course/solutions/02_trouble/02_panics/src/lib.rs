@@ -1,0 +1,6 @@
+//! The answered version.
+
+/// The answer.
+pub fn answer() -> u32 {
+    42
+}
