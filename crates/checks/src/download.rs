@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use measured::grade::{io_fast_enough, io_ideal};
 use measured::server::{LatencyServer, ServerConfig};
-use verdict::{Bar, Chart, Evidence, Report};
+use verdict::{Evidence, Report};
 
-use crate::harness::{ms, seed};
+use crate::harness::{ms, seed, time_chart};
 
 /// The exercise's short name.
 pub const NAME: &str = "download";
@@ -132,21 +132,14 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
             ms(ideal)
         ))
     };
-    report.chart = Some(Chart {
-        title: format!("{PAGES} pages of {} each", ms(LATENCY)),
-        unit: "ms".into(),
-        bars: [
+    report.chart = Some(time_chart(
+        format!("{PAGES} pages of {} each", ms(LATENCY)),
+        &[
             ("one at a time", one_at_a_time),
             ("yours", fastest),
             ("ideal", ideal),
-        ]
-        .into_iter()
-        .map(|(label, d)| Bar {
-            label: label.into(),
-            value: d.as_secs_f64() * 1e3,
-        })
-        .collect(),
-    });
+        ],
+    ));
     report.timeline = Some(server.witness().timeline());
     report
 }

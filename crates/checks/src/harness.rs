@@ -33,12 +33,7 @@ pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
     PANICS.lock().unwrap_or_else(|e| e.into_inner()).clear();
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| info.payload().downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_owned());
+        let message = panic_message(info.payload());
         let thread = std::thread::current().name().map(str::to_owned);
         PANICS
             .lock()
@@ -93,6 +88,33 @@ pub fn panicked(exercise: &str, panic: Panicked) -> Report {
     };
     report.panicked = Some(panic);
     report
+}
+
+/// The message a panic carried, when it was a string.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned())
+}
+
+/// A chart of durations in milliseconds: `bars` are (label, time) pairs.
+pub fn time_chart(
+    title: impl Into<String>,
+    bars: &[(&str, std::time::Duration)],
+) -> verdict::Chart {
+    verdict::Chart {
+        title: title.into(),
+        unit: "ms".into(),
+        bars: bars
+            .iter()
+            .map(|(label, d)| verdict::Bar {
+                label: (*label).to_owned(),
+                value: d.as_secs_f64() * 1e3,
+            })
+            .collect(),
+    }
 }
 
 /// Formats a duration in milliseconds for a report line: `412 ms`, `8.3 ms`.

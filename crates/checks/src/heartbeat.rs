@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use measured::app::{App, Job};
 use measured::heartbeat::Heartbeat;
 use measured::kernel::units_for;
-use verdict::{Bar, Chart, Evidence, Report};
+use verdict::{Evidence, Report};
 
-use crate::harness::{ms, seed};
+use crate::harness::{ms, seed, time_chart};
 
 /// The exercise's short name.
 pub const NAME: &str = "heartbeat";
@@ -60,15 +60,14 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
         .iter()
         .filter(|&&t| t > run.started && t < run.finished)
         .count();
-    let chart = Chart {
-        title: "longest time without a tick while the job ran".into(),
-        unit: "ms".into(),
-        bars: vec![
-            bar("job on the app's thread", job_time),
-            bar("yours", gap),
-            bar("allowed", MAX_GAP),
+    let chart = time_chart(
+        "longest time without a tick while the job ran",
+        &[
+            ("job on the app's thread", job_time),
+            ("yours", gap),
+            ("allowed", MAX_GAP),
         ],
-    };
+    );
     let mut report = if run.thread == app_thread {
         report
             .with(Evidence::fail(
@@ -118,11 +117,4 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
     }
     report.chart = Some(chart);
     report
-}
-
-fn bar(label: &str, d: Duration) -> Bar {
-    Bar {
-        label: label.into(),
-        value: d.as_secs_f64() * 1e3,
-    }
 }

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use measured::kernel::mix;
 use verdict::{Evidence, Report};
 
-use crate::harness::{ms, seed};
+use crate::harness::{ms, panic_message, seed};
 
 /// The exercise's short name.
 pub const NAME: &str = "lost_updates";
@@ -159,11 +159,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
                 finished += 1;
             }
             Ok((_, Err(payload))) => {
-                let message = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| s.to_string())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_default();
+                let message = panic_message(payload.as_ref());
                 return Err(panic_finding(&message));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {

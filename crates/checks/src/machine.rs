@@ -3,9 +3,9 @@
 
 use measured::grade::MIN_CEILING;
 use measured::measure::{measure_ceiling, parallelism};
-use verdict::{Bar, Chart, Evidence, Report};
+use verdict::{Evidence, Report};
 
-use crate::harness::ms;
+use crate::harness::{ms, time_chart};
 
 /// The report's name.
 pub const NAME: &str = "machine";
@@ -35,19 +35,12 @@ pub fn check() -> Report {
     } else {
         report.with(Evidence::pass("ceiling", line))
     };
-    report.chart = Some(Chart {
-        title: "the same work, one thread and all threads".into(),
-        unit: "ms".into(),
-        bars: vec![
-            Bar {
-                label: "one thread".into(),
-                value: sample.sequential.as_secs_f64() * 1e3,
-            },
-            Bar {
-                label: format!("{p} threads"),
-                value: sample.reference.as_secs_f64() * 1e3,
-            },
+    report.chart = Some(time_chart(
+        "the same work, one thread and all threads",
+        &[
+            ("one thread", sample.sequential),
+            (&format!("{p} threads"), sample.reference),
         ],
-    });
+    ));
     report
 }

@@ -16,9 +16,9 @@ use std::time::{Duration, Instant};
 
 use measured::grade::{io_fast_enough, io_ideal};
 use measured::witness::InFlightWitness;
-use verdict::{Bar, Chart, Evidence, Report};
+use verdict::{Chart, Evidence, Report};
 
-use crate::harness::ms;
+use crate::harness::{ms, panic_message, time_chart};
 
 /// The exercise's short name.
 pub const NAME: &str = "thread_pool";
@@ -135,11 +135,7 @@ fn phase<T: Send + 'static>(
     match rx.recv_timeout(PHASE_LIMIT) {
         Ok(Ok(result)) => result,
         Ok(Err(payload)) => {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let message = panic_message(payload.as_ref());
             if message.contains("not yet implemented") {
                 // Let the harness report it like any other todo!(), with
                 // the place it stands.
@@ -363,24 +359,17 @@ fn bounded<P: Pool>(
             let fastest = times.iter().copied().min().unwrap_or_default();
             let ideal = io_ideal(JOBS, WORKERS, SLEEP);
             let one_at_a_time = SLEEP * JOBS as u32;
-            let chart = Chart {
-                title: format!(
+            let chart = time_chart(
+                format!(
                     "{JOBS} jobs sleeping {} each on {WORKERS} workers",
                     ms(SLEEP)
                 ),
-                unit: "ms".into(),
-                bars: [
+                &[
                     ("one at a time", one_at_a_time),
                     ("yours", fastest),
                     ("ideal", ideal),
-                ]
-                .into_iter()
-                .map(|(label, d)| Bar {
-                    label: label.into(),
-                    value: d.as_secs_f64() * 1e3,
-                })
-                .collect(),
-            };
+                ],
+            );
             let speedup = one_at_a_time.as_secs_f64() / fastest.as_secs_f64();
             let line = format!(
                 "at most {alive} threads alive, {peak_in_flight} jobs at once; {speedup:.1}x faster than one at a time (need {:.1}x): {} against an ideal {}",
