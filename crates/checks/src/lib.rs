@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod download;
+pub mod grading;
 pub mod harness;
 pub mod heartbeat;
 pub mod lost_updates;
