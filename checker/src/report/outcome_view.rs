@@ -106,6 +106,10 @@ fn write_report(
 ) -> io::Result<()> {
     if let Some(panicked) = &report.panicked {
         write_panicked(out, style, root, panicked)?;
+        if panicked.is_todo() {
+            // Nothing was measured yet: the evidence would only repeat it.
+            return Ok(());
+        }
     }
     let width = report
         .evidence
