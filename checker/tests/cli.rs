@@ -43,7 +43,12 @@ impl Course {
     /// test builds into its own folder under the main target dir: cargo
     /// copies binaries to one path per name, which parallel tests would share.
     fn checker(&self) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_checker"));
+        Command::from_std(self.std_checker())
+    }
+
+    /// The same, as a plain `std::process::Command`, for interactive runs.
+    fn std_checker(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_checker"));
         let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
             .join("fixture-course")
             .join(self.test);
@@ -417,4 +422,74 @@ fn usage_and_course_errors_have_their_own_exit_codes() {
         stderr.contains("course.toml is not a valid course file"),
         "{stderr}"
     );
+}
+
+/// Waits for a line of `lines` that satisfies `wanted`, for at most `limit`
+/// (a guard against a hang, not a timing assertion); returns what was read.
+fn read_until(
+    lines: &std::sync::mpsc::Receiver<String>,
+    wanted: impl Fn(&str) -> bool,
+    limit: std::time::Duration,
+) -> Result<String, String> {
+    let deadline = std::time::Instant::now() + limit;
+    let mut seen = String::new();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match lines.recv_timeout(left) {
+            Ok(line) => {
+                seen.push_str(&line);
+                seen.push('\n');
+                if wanted(&line) {
+                    return Ok(seen);
+                }
+            }
+            Err(_) => return Err(seen),
+        }
+    }
+}
+
+#[test]
+fn watch_runs_again_on_save_and_quits_on_q() {
+    use std::io::{BufRead, Write};
+    let course = Course::new("watch");
+    let mut child = course
+        .std_checker()
+        .arg("watch")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if send.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let minutes = std::time::Duration::from_secs(120);
+    let verdict = |line: &str| line.starts_with("01/01 pass") && line.ends_with("PASS");
+    read_until(&lines, verdict, minutes).expect("a first verdict");
+    let shown = read_until(&lines, |l| l.starts_with("watching "), minutes)
+        .expect("the evidence, then what is watched");
+    assert!(
+        shown.contains("✓ correct"),
+        "the evidence is shown:\n{shown}"
+    );
+
+    // A save runs the check again.
+    let lib = course.root().join("exercises/01_basics/01_pass/src/lib.rs");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("\n// saved again\n");
+    std::fs::write(&lib, text).unwrap();
+    read_until(&lines, verdict, minutes).expect("a second verdict after the save");
+
+    // `q` quits, with success.
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"q").unwrap();
+    stdin.flush().unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "watch ended with {status}");
 }

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use measured::grade::{io_fast_enough, io_ideal};
 use measured::witness::InFlightWitness;
-use verdict::{Chart, Evidence, Report};
+use verdict::{Chart, Evidence, Report, Timeline};
 
 use crate::harness::{ms, panic_message, time_chart};
 
@@ -163,11 +163,13 @@ pub fn check<P: Pool>(new: impl Fn(usize) -> P + Send + Sync + 'static) -> Repor
     let new = Arc::new(new);
     let mut report = Report::new(NAME);
     let mut chart = None;
+    let mut timeline = None;
     let outcome = (|| -> Result<(), Finding> {
         report.push(Evidence::pass("correct", correct(Arc::clone(&new))?));
         report.push(Evidence::pass("panics", panics(Arc::clone(&new))?));
-        let (line, bars) = bounded(Arc::clone(&new))?;
+        let (line, bars, spans) = bounded(Arc::clone(&new))?;
         chart = Some(bars);
+        timeline = Some(spans);
         report.push(Evidence::pass("bounded", line));
         report.push(Evidence::pass("shutdown", shutdown(Arc::clone(&new))?));
         Ok(())
@@ -176,6 +178,7 @@ pub fn check<P: Pool>(new: impl Fn(usize) -> P + Send + Sync + 'static) -> Repor
         report = report.with(Evidence::fail(name, line)).diagnose(cause);
     }
     report.chart = chart;
+    report.timeline = timeline;
     report
 }
 
@@ -305,7 +308,7 @@ fn panics<P: Pool>(
 
 fn bounded<P: Pool>(
     new: Arc<impl Fn(usize) -> P + Send + Sync + 'static>,
-) -> Result<(String, Chart), Finding> {
+) -> Result<(String, Chart, Timeline), Finding> {
     phase(
         "bounded",
         "32 sleeping jobs never all finished: is every worker taking jobs until the queue closes?",
@@ -315,6 +318,7 @@ fn bounded<P: Pool>(
             let pool = new(WORKERS);
             let mut times = Vec::new();
             let mut peak_in_flight = 0;
+            let mut timeline = Timeline::default();
             for _ in 0..3 {
                 let witness = InFlightWitness::new();
                 let started = Instant::now();
@@ -332,6 +336,8 @@ fn bounded<P: Pool>(
                 let outcomes: Vec<Outcome> = joins.into_iter().map(|join| join()).collect();
                 times.push(started.elapsed());
                 peak_in_flight = peak_in_flight.max(witness.high_water());
+                // Which worker ran which job when, in the last round.
+                timeline = witness.timeline();
                 if let Some(bad) = outcomes.iter().find(|o| **o != Ok(1)) {
                     let done = outcomes.iter().filter(|o| **o == Ok(1)).count();
                     return Err((
@@ -380,7 +386,7 @@ fn bounded<P: Pool>(
             if !io_fast_enough(fastest, ideal) {
                 return Err(("bounded", line, "The pool is slower than its workers should be: does `submit` wait for something, or does a worker hold a lock while its job runs?".into()));
             }
-            Ok((line, chart))
+            Ok((line, chart, timeline))
         },
     )
 }

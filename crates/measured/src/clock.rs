@@ -31,6 +31,12 @@ pub fn children_cpu_time() -> Duration {
     timeval(usage.ru_utime) + timeval(usage.ru_stime)
 }
 
+/// CPU time of this process and of its children that have ended and been
+/// waited for: what a multi-process job cost in all.
+pub fn total_cpu_time() -> Duration {
+    process_cpu_time() + children_cpu_time()
+}
+
 fn timeval(t: libc::timeval) -> Duration {
     Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
 }
@@ -62,5 +68,6 @@ mod tests {
         assert!(thread_cpu_time() >= t);
         assert!(children_cpu_time() >= c);
         assert!(process_cpu_time() >= thread_cpu_time());
+        assert!(total_cpu_time() >= process_cpu_time());
     }
 }
