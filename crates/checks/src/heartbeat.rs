@@ -33,6 +33,14 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
     let report = Report::new(NAME);
 
     let Some(run) = record.run() else {
+        if record.started() {
+            return report
+                .with(Evidence::fail(
+                    "correct",
+                    format!("run_app returned {answer} while the job was still running"),
+                ))
+                .diagnose("Wait for the job to finish (tick until it has, then `join`) and return its answer.");
+        }
         return report
             .with(Evidence::fail(
                 "correct",

@@ -252,7 +252,14 @@ fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Fi
     }
     let total = (ops.total)(&bank);
     let summed: u64 = balances.iter().sum();
-    if total != expected || summed != expected {
+    if summed == expected && total != expected {
+        return Err((
+            TOTALS,
+            format!("run {repeat}: the balances add up to {summed}, but total() says {total}"),
+            "`total` should return the sum of every account's balance.".to_owned(),
+        ));
+    }
+    if summed != expected {
         let diff = expected as i128 - summed as i128;
         let what = if diff > 0 {
             "vanished"

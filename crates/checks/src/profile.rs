@@ -2,6 +2,8 @@
 //! hidden workloads (spinning, sleeping, HTTP reads, a mix) with times that
 //! agree with the harness's own measurement and kinds that are right.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use measured::clock::process_cpu_time;
@@ -234,10 +236,23 @@ fn agrees(theirs: Duration, ours: Duration) -> bool {
 fn measure_one(profile: &impl Fn(Work) -> Profile, workload: &Workload) -> Outcome {
     let mut last = None;
     for _ in 0..TRIES {
-        let work = (workload.make)();
+        let inner = (workload.make)();
+        let runs = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&runs);
+        let work: Work = Box::new(move || {
+            counted.fetch_add(1, Ordering::SeqCst);
+            inner();
+        });
         let (wall0, cpu0) = (Instant::now(), process_cpu_time());
         let theirs = profile(work);
         let (wall, cpu) = (wall0.elapsed(), process_cpu_time() - cpu0);
+        let runs = runs.load(Ordering::SeqCst);
+        if runs != 1 {
+            return Outcome::TimesDisagree(
+                format!("{}: profile ran the work {runs} times", workload.name),
+                "Call `work()` exactly once, between reading the clocks.".into(),
+            );
+        }
         if reference_kind(wall, cpu) != workload.kind {
             // The machine made the work look like something else even to us:
             // try again rather than blame the learner.

@@ -5,6 +5,7 @@
 //! when, where and with what answer the job ran.
 
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
@@ -44,7 +45,13 @@ impl App {
 pub struct Job {
     units: u64,
     seed: u64,
-    record: Arc<Mutex<Option<JobRun>>>,
+    record: Arc<Record>,
+}
+
+#[derive(Debug, Default)]
+struct Record {
+    started: AtomicBool,
+    run: Mutex<Option<JobRun>>,
 }
 
 /// What the check learns about a job's run.
@@ -62,12 +69,17 @@ pub struct JobRun {
 
 /// The check's view of a [`Job`]: filled in when the job runs.
 #[derive(Debug, Clone)]
-pub struct JobRecord(Arc<Mutex<Option<JobRun>>>);
+pub struct JobRecord(Arc<Record>);
 
 impl JobRecord {
+    /// Whether the job has started (it may not have finished).
+    pub fn started(&self) -> bool {
+        self.0.started.load(Ordering::SeqCst)
+    }
+
     /// The run, once the job has finished.
     pub fn run(&self) -> Option<JobRun> {
-        *self.0.lock().unwrap()
+        *self.0.run.lock().unwrap()
     }
 }
 
@@ -75,7 +87,7 @@ impl Job {
     /// A job of `units` of [`spin`] work from `seed`, and the record the
     /// check keeps of it.
     pub fn new(units: u64, seed: u64) -> (Job, JobRecord) {
-        let record = Arc::new(Mutex::new(None));
+        let record = Arc::new(Record::default());
         let job = Job {
             units,
             seed,
@@ -86,9 +98,10 @@ impl Job {
 
     /// Does the work and returns the answer. Takes a while!
     pub fn run(self) -> u64 {
+        self.record.started.store(true, Ordering::SeqCst);
         let started = Instant::now();
         let answer = spin(self.units, self.seed);
-        *self.record.lock().unwrap() = Some(JobRun {
+        *self.record.run.lock().unwrap() = Some(JobRun {
             started,
             finished: Instant::now(),
             thread: std::thread::current().id(),
@@ -106,8 +119,10 @@ mod tests {
     fn a_job_records_its_run() {
         let (job, record) = Job::new(1000, 3);
         assert!(record.run().is_none());
+        assert!(!record.started());
         let answer = std::thread::spawn(move || job.run()).join().unwrap();
         let run = record.run().unwrap();
+        assert!(record.started());
         assert_eq!(run.answer, answer);
         assert_ne!(run.thread, std::thread::current().id());
     }
