@@ -164,3 +164,10 @@ wrong!(
     "shutdown",
     "close the queue (drop the sender), then join every worker"
 );
+wrong!(
+    thread_pool_runs_on_caller,
+    "../../../solutions/03_threads/03_thread_pool/wrong/runs_on_caller.rs",
+    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+    "correct",
+    "`submit` should queue the job for a worker, not run it"
+);
