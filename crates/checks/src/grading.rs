@@ -54,7 +54,7 @@ pub fn structure_evidence(stats: &WitnessStats, need: StructureNeed) -> Graded {
         StructureGrade::Imbalanced { share } => (
             Evidence::fail("concurrent", line),
             Some(format!(
-                "One thread did {:.0}% of the items (at most {:.0}% for {} workers): split the work into more, smaller pieces, or let idle workers take the next piece.",
+                "One thread did {:.0}% of the items (at most {:.0}% for {} workers): it has most of the work. Split the work into more, smaller pieces, or let idle workers take the next piece.",
                 share * 100.0,
                 need.max_share() * 100.0,
                 need.m

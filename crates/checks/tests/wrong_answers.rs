@@ -171,3 +171,35 @@ wrong!(
     "correct",
     "`submit` should queue the job for a worker, not run it"
 );
+
+// 04/01 map-reduce with rayon
+wrong!(
+    map_reduce_forgot_par_iter,
+    "../../../solutions/04_parallelism/01_map_reduce/wrong/forgot_par_iter.rs",
+    |f| checks::map_reduce::check(f::total),
+    "concurrent",
+    "is it `iter()` where `into_par_iter()` belongs"
+);
+wrong!(
+    map_reduce_lock_around_the_work,
+    "../../../solutions/04_parallelism/01_map_reduce/wrong/lock_around_the_work.rs",
+    |f| checks::map_reduce::check(f::total),
+    "concurrent",
+    "a lock held around the work"
+);
+
+// 04/03 scoped threads
+wrong!(
+    scoped_sum_spawn_then_join,
+    "../../../solutions/04_parallelism/03_scoped_sum/wrong/spawn_then_join.rs",
+    |f| checks::scoped_sum::check(f::total),
+    "concurrent",
+    "are you joining each thread right after spawning it?"
+);
+wrong!(
+    scoped_sum_ninety_ten,
+    "../../../solutions/04_parallelism/03_scoped_sum/wrong/ninety_ten.rs",
+    |f| checks::scoped_sum::check(f::total),
+    "concurrent",
+    "most of the work"
+);

@@ -8,6 +8,7 @@
 //! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
 //! - [`app`]: the "app" of exercise 01/01, an event loop with a job to run.
 //! - [`affinity`]: spreading racing threads over cores.
+//! - [`squares`]: the sum of squares in chunks, for chapter 04.
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -39,4 +40,5 @@ pub mod kernel;
 pub mod measure;
 pub mod profile;
 pub mod server;
+pub mod squares;
 pub mod witness;
