@@ -19,6 +19,9 @@ use crate::harness::time_chart;
 
 /// How long the sequential baseline should take on a quiet machine.
 pub const BASELINE: Duration = Duration::from_millis(100);
+/// Chunks of the sum of squares: many more than cores, so that any fair
+/// way of dealing them keeps every core busy.
+pub const SQUARE_CHUNKS: usize = 64;
 
 /// CPU-bound work the witness can watch, with the checker's own sequential
 /// and ideal parallel versions.
@@ -164,6 +167,18 @@ pub fn check<W: CpuWork>(
     ));
     report.timeline = last_timeline;
     report
+}
+
+/// Checks a `total` of the sum of squares (chapter 04).
+pub fn check_sum_of_squares(
+    exercise: CpuExercise<'_>,
+    total: impl Fn(&SumOfSquares) -> u64,
+) -> Report {
+    check(
+        exercise,
+        |target| SumOfSquares::sized(target, SQUARE_CHUNKS),
+        total,
+    )
 }
 
 /// The rounds' typical numbers: the highest high-water mark (a sequential

@@ -4,12 +4,10 @@
 use measured::squares::SumOfSquares;
 use verdict::Report;
 
-use crate::cpu::{self, CpuExercise};
+use crate::cpu::{CpuExercise, check_sum_of_squares};
 
 /// The exercise's short name.
 pub const NAME: &str = "map_reduce";
-/// Chunks of work: many more than cores, so rayon can balance them.
-pub const CHUNKS: usize = 64;
 
 /// Checks a `total` and writes the report.
 pub fn main(total: impl Fn(&SumOfSquares) -> u64) {
@@ -18,12 +16,9 @@ pub fn main(total: impl Fn(&SumOfSquares) -> u64) {
 
 /// Checks a `total`.
 pub fn check(total: impl Fn(&SumOfSquares) -> u64) -> Report {
-    cpu::check(
-        CpuExercise {
-            name: NAME,
-            one_at_a_time: "1 chunk in flight at a time: is it `iter()` where `into_par_iter()` belongs, or a lock held around the work?",
-        },
-        |target| SumOfSquares::sized(target, CHUNKS),
-        total,
-    )
+    let exercise = CpuExercise {
+        name: NAME,
+        one_at_a_time: "1 chunk in flight at a time: is it `iter()` where `into_par_iter()` belongs, or a lock held around the work?",
+    };
+    check_sum_of_squares(exercise, total)
 }
