@@ -5,7 +5,6 @@
 //! as fast as the checker's own ideal parallel version, measured in
 //! interleaved rounds of the same run.
 
-use std::fmt::Debug;
 use std::time::Duration;
 
 use measured::grade::{StructureNeed, median};
@@ -27,7 +26,7 @@ pub const SQUARE_CHUNKS: usize = 64;
 /// and ideal parallel versions.
 pub trait CpuWork: Sync {
     /// What the work computes.
-    type Output: PartialEq + Debug;
+    type Output: PartialEq;
     /// Where its items report.
     fn witness(&self) -> &InFlightWitness;
     /// How many items it has.
@@ -36,6 +35,11 @@ pub trait CpuWork: Sync {
     fn sequential(&self) -> Self::Output;
     /// Split evenly over `threads` threads.
     fn ideal_parallel(&self, threads: usize) -> Self::Output;
+    /// A short description of a correct result, for the `correct` line.
+    fn describe(&self, output: &Self::Output) -> String;
+    /// How `got` differs from `want`: the evidence line and the likely
+    /// cause.
+    fn mismatch(&self, got: &Self::Output, want: &Self::Output) -> (String, String);
 }
 
 impl CpuWork for SumOfSquares {
@@ -55,6 +59,17 @@ impl CpuWork for SumOfSquares {
 
     fn ideal_parallel(&self, threads: usize) -> u64 {
         SumOfSquares::ideal_parallel(self, threads)
+    }
+
+    fn describe(&self, output: &u64) -> String {
+        format!("{output}")
+    }
+
+    fn mismatch(&self, got: &u64, want: &u64) -> (String, String) {
+        (
+            format!("your result {got} differs from the sequential one, {want}"),
+            "Every chunk must be computed exactly once and every result added: compare with the one-core version in the comment.".into(),
+        )
     }
 }
 
@@ -86,12 +101,8 @@ pub fn check<W: CpuWork>(
     let expected = work.sequential();
     let first = candidate(&work);
     if first != expected {
-        return report
-            .with(Evidence::fail(
-                "correct",
-                format!("your result {first:?} differs from the sequential one, {expected:?}"),
-            ))
-            .diagnose("Every item must be computed exactly once and every result combined: compare with the one-core version in the comment.");
+        let (line, cause) = work.mismatch(&first, &expected);
+        return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
 
     let m = p.min(work.items());
@@ -118,16 +129,17 @@ pub fn check<W: CpuWork>(
     };
     let measured = interleaved(&mut [&mut s, &mut r, &mut c], ROUNDS, CAP);
     if let Some(result) = wrong {
+        let (line, _) = work.mismatch(&result, &expected);
         return report
-            .with(Evidence::fail(
-                "correct",
-                format!("one run gave {result:?} instead of {expected:?}"),
-            ))
+            .with(Evidence::fail("correct", format!("right once, then wrong: {line}")))
             .diagnose("The result changes from run to run: a race. Combine the items' results without sharing a variable between threads.");
     }
     let mut report = report.with(Evidence::pass(
         "correct",
-        format!("{expected:?}, the same as one core, in every run"),
+        format!(
+            "{}, the same as one core, in every run",
+            work.describe(&expected)
+        ),
     ));
 
     let stats = typical(&rounds);

@@ -117,6 +117,16 @@ pub fn time_chart(
     }
 }
 
+/// Where a check may leave a file for the learner (a picture, say): the
+/// checker's state folder, `CHECKER_STATE_DIR` or `.checker` under the
+/// course root, which is where the checker runs checks from.
+pub fn state_path(file: &str) -> std::path::PathBuf {
+    let dir = std::env::var_os("CHECKER_STATE_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);
+    dir.join(file)
+}
+
 /// Formats a duration in milliseconds for a report line: `412 ms`, `8.3 ms`.
 pub fn ms(d: std::time::Duration) -> String {
     let ms = d.as_secs_f64() * 1e3;

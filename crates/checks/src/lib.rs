@@ -17,6 +17,7 @@ pub mod harness;
 pub mod heartbeat;
 pub mod lost_updates;
 pub mod machine;
+pub mod mandelbrot;
 pub mod map_reduce;
 pub mod profile;
 pub mod scoped_sum;

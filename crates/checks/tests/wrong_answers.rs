@@ -203,3 +203,19 @@ wrong!(
     "concurrent",
     "most of the work"
 );
+
+// 04/02 Mandelbrot
+wrong!(
+    mandelbrot_two_halves,
+    "../../../solutions/04_parallelism/02_mandelbrot/wrong/two_halves.rs",
+    |f| checks::mandelbrot::check(f::render),
+    "concurrent",
+    "most of the work"
+);
+wrong!(
+    mandelbrot_rows_as_they_finish,
+    "../../../solutions/04_parallelism/02_mandelbrot/wrong/rows_as_they_finish.rs",
+    |f| checks::mandelbrot::check(f::render),
+    "correct",
+    "The rows are all there, in another order"
+);

@@ -1,0 +1,233 @@
+//! The Mandelbrot set, row by row: work whose items cost very different
+//! amounts. Rows that cross the set iterate to the limit at every pixel;
+//! rows far from it escape in a few steps. The view is cut so that the
+//! costly rows all sit in the bottom half of the picture, which is what makes
+//! a split into two halves a bad split.
+
+use std::time::{Duration, Instant};
+
+use crate::witness::InFlightWitness;
+
+/// Iterations before a point counts as inside the set.
+pub const MAX_ITER: u32 = 500;
+/// The real axis from left to right.
+const X: (f64, f64) = (-2.2, 0.8);
+/// The imaginary axis from the top row to the bottom row: the bottom row
+/// lies on the real axis, through the middle of the set.
+const Y: (f64, f64) = (1.5, 0.0);
+
+/// A picture of `width x height` grey pixels, one byte each, row-major.
+#[derive(Debug, Clone)]
+pub struct Mandelbrot {
+    width: usize,
+    height: usize,
+    witness: InFlightWitness,
+}
+
+impl Mandelbrot {
+    /// A picture of `width x height` pixels.
+    pub fn new(width: usize, height: usize) -> Self {
+        Mandelbrot {
+            width: width.max(1),
+            height: height.max(1),
+            witness: InFlightWitness::new(),
+        }
+    }
+
+    /// A picture twice as wide as it is high, sized so that rendering it on
+    /// one core takes about `target` on this machine when it is quiet.
+    pub fn sized(target: Duration) -> Self {
+        static NANOS_PER_PIXEL: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+        let per = *NANOS_PER_PIXEL.get_or_init(|| {
+            let probe = Mandelbrot::new(96, 48);
+            let fastest = (0..3)
+                .map(|_| {
+                    let t = Instant::now();
+                    std::hint::black_box(probe.sequential());
+                    t.elapsed()
+                })
+                .min()
+                .unwrap();
+            fastest.as_nanos() as f64 / (96.0 * 48.0)
+        });
+        let pixels = target.as_nanos() as f64 / per.max(0.01);
+        let height = (pixels / 2.0).sqrt().max(8.0) as usize;
+        Mandelbrot::new(2 * height, height)
+    }
+
+    /// Pixels per row.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// Rows.
+    pub fn height(&self) -> usize {
+        self.height
+    }
+
+    /// Renders row `y` (0 is the top): `width` grey levels, black inside
+    /// the set. Safe to call from any thread; reports to the witness.
+    pub fn row(&self, y: usize) -> Vec<u8> {
+        assert!(y < self.height, "row {y} of {}", self.height);
+        let _in_flight = self.witness.enter();
+        let im = Y.0 + (Y.1 - Y.0) * (y as f64 + 0.5) / self.height as f64;
+        (0..self.width)
+            .map(|x| {
+                let re = X.0 + (X.1 - X.0) * (x as f64 + 0.5) / self.width as f64;
+                shade(escape_time(re, im))
+            })
+            .collect()
+    }
+
+    /// The witness every row reports to.
+    pub fn witness(&self) -> &InFlightWitness {
+        &self.witness
+    }
+
+    /// Every row, top to bottom, one after another: the sequential render.
+    pub fn sequential(&self) -> Vec<u8> {
+        (0..self.height).flat_map(|y| self.row(y)).collect()
+    }
+
+    /// The harness's ideal parallel render: rows dealt round-robin to
+    /// `threads` scoped threads, then put back in order.
+    pub fn ideal_parallel(&self, threads: usize) -> Vec<u8> {
+        let threads = threads.clamp(1, self.height);
+        let mut pixels = vec![0; self.width * self.height];
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    s.spawn(move || {
+                        (t..self.height)
+                            .step_by(threads)
+                            .map(|y| (y, self.row(y)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for handle in handles {
+                for (y, row) in handle.join().unwrap() {
+                    pixels[y * self.width..(y + 1) * self.width].copy_from_slice(&row);
+                }
+            }
+        });
+        pixels
+    }
+
+    /// Writes `pixels` (a render of this picture) as a greyscale PNG.
+    pub fn save_png(&self, pixels: &[u8], path: &std::path::Path) -> std::io::Result<()> {
+        assert_eq!(pixels.len(), self.width * self.height, "a whole picture");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let file = std::io::BufWriter::new(std::fs::File::create(path)?);
+        let mut encoder = png::Encoder::new(file, self.width as u32, self.height as u32);
+        encoder.set_color(png::ColorType::Grayscale);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().map_err(std::io::Error::other)?;
+        writer
+            .write_image_data(pixels)
+            .map_err(std::io::Error::other)?;
+        writer.finish().map_err(std::io::Error::other)
+    }
+}
+
+/// Steps before `c = re + im·i` escapes the circle of radius 2, or
+/// [`MAX_ITER`] if it never does.
+fn escape_time(re: f64, im: f64) -> u32 {
+    let (mut zr, mut zi) = (0.0f64, 0.0f64);
+    for n in 0..MAX_ITER {
+        let (zr2, zi2) = (zr * zr, zi * zi);
+        if zr2 + zi2 > 4.0 {
+            return n;
+        }
+        zi = 2.0 * zr * zi + im;
+        zr = zr2 - zi2 + re;
+    }
+    MAX_ITER
+}
+
+/// Black inside the set; outside, brighter the longer a point held out.
+fn shade(n: u32) -> u8 {
+    if n >= MAX_ITER {
+        0
+    } else {
+        let level = ((n as f64 + 1.0).ln() / (MAX_ITER as f64).ln()).powf(0.6);
+        (level * 235.0) as u8 + 20
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inside_is_black_and_far_outside_escapes_at_once() {
+        assert_eq!(escape_time(0.0, 0.0), MAX_ITER);
+        assert_eq!(shade(MAX_ITER), 0);
+        assert_eq!(escape_time(2.0, 2.0), 1);
+    }
+
+    #[test]
+    fn the_ideal_parallel_render_equals_the_sequential_one() {
+        let m = Mandelbrot::new(60, 30);
+        assert_eq!(m.ideal_parallel(3), m.sequential());
+        assert_eq!(m.sequential().len(), 60 * 30);
+    }
+
+    #[test]
+    fn the_bottom_half_costs_far_more_than_the_top() {
+        // Counted in iterations, not timed: the property a halves split
+        // trips over.
+        let (w, h) = (120, 60);
+        let cost = |rows: std::ops::Range<usize>| -> u64 {
+            rows.map(|y| {
+                let im = Y.0 + (Y.1 - Y.0) * (y as f64 + 0.5) / h as f64;
+                (0..w)
+                    .map(|x| {
+                        let re = X.0 + (X.1 - X.0) * (x as f64 + 0.5) / w as f64;
+                        escape_time(re, im) as u64
+                    })
+                    .sum::<u64>()
+            })
+            .sum()
+        };
+        let (top, bottom) = (cost(0..h / 2), cost(h / 2..h));
+        assert!(bottom > 4 * top, "top {top}, bottom {bottom}");
+    }
+
+    /// The book shows the reference render; this keeps the committed file
+    /// honest. `REGENERATE_BOOK_IMAGES=1 cargo test -p measured` rewrites it.
+    #[test]
+    fn the_book_picture_is_the_reference_render() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../src/04_parallelism/mandelbrot.png");
+        let m = Mandelbrot::new(600, 300);
+        let pixels = m.ideal_parallel(4);
+        if std::env::var_os("REGENERATE_BOOK_IMAGES").is_some() {
+            m.save_png(&pixels, &path).unwrap();
+        }
+        let decoder = png::Decoder::new(std::io::BufReader::new(
+            std::fs::File::open(&path).expect("the book's picture is committed"),
+        ));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buffer = vec![0; reader.output_buffer_size().unwrap()];
+        let frame = reader.next_frame(&mut buffer).unwrap();
+        assert_eq!((frame.width, frame.height), (600, 300));
+        assert!(
+            buffer[..frame.buffer_size()] == pixels[..],
+            "the picture differs from a fresh render"
+        );
+    }
+
+    #[test]
+    fn a_picture_is_written_as_png() {
+        let m = Mandelbrot::new(40, 20);
+        let dir = std::env::temp_dir().join(format!("mandelbrot-{}", std::process::id()));
+        let path = dir.join("m.png");
+        m.save_png(&m.sequential(), &path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(&bytes[1..4], b"PNG");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+}
