@@ -13,6 +13,10 @@ static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
 /// `CHECK_REPORT`, or to standard output when that is unset. Exits 0 whatever
 /// the verdict: the verdict is in the report.
 pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
+    let dir = std::env::var_os("CHECKER_STATE_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);
+    let _ = FILES_DIR.set(dir);
     let report = run(exercise, check);
     let json = report.to_json();
     match std::env::var_os(REPORT_PATH_ENV) {
@@ -117,14 +121,16 @@ pub fn time_chart(
     }
 }
 
+/// Where checks may leave files for the learner; set only by [`main`], so
+/// that checks run in-process (the tests) leave nothing behind.
+static FILES_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
 /// Where a check may leave a file for the learner (a picture, say): the
 /// checker's state folder, `CHECKER_STATE_DIR` or `.checker` under the
-/// course root, which is where the checker runs checks from.
-pub fn state_path(file: &str) -> std::path::PathBuf {
-    let dir = std::env::var_os("CHECKER_STATE_DIR")
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);
-    dir.join(file)
+/// course root, which is where the checker runs checks from. `None` when the
+/// check runs in-process rather than as a check binary.
+pub fn state_path(file: &str) -> Option<std::path::PathBuf> {
+    FILES_DIR.get().map(|dir| dir.join(file))
 }
 
 /// Formats a duration in milliseconds for a report line: `412 ms`, `8.3 ms`.
