@@ -219,3 +219,26 @@ wrong!(
     "correct",
     "The rows are all there, in another order"
 );
+
+// 02/01 build a GIL
+wrong!(
+    build_a_gil_never_asks_to_switch,
+    "../../../solutions/02_gil/01_build_a_gil/wrong/never_asks_to_switch.rs",
+    |f| checks::build_a_gil::check(f::Gil::new),
+    "fair",
+    "a waiter must ask for it after a switch interval"
+);
+wrong!(
+    build_a_gil_holds_the_lock_while_blocking,
+    "../../../solutions/02_gil/01_build_a_gil/wrong/holds_the_lock_while_blocking.rs",
+    |f| checks::build_a_gil::check(f::Gil::new),
+    "io overlaps",
+    "a blocking call must run without the lock"
+);
+wrong!(
+    build_a_gil_no_lock_at_all,
+    "../../../solutions/02_gil/01_build_a_gil/wrong/no_lock_at_all.rs",
+    |f| checks::build_a_gil::check(f::Gil::new),
+    "exclusive",
+    "Two threads held the lock at once"
+);

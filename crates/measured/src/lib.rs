@@ -10,6 +10,7 @@
 //! - [`affinity`]: spreading racing threads over cores.
 //! - [`squares`]: the sum of squares in chunks, for chapter 04.
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
+//! - [`interpreter`]: a toy interpreter whose global lock the learner writes (02/01).
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -37,6 +38,7 @@ pub mod app;
 pub mod clock;
 pub mod grade;
 pub mod heartbeat;
+pub mod interpreter;
 pub mod kernel;
 pub mod mandelbrot;
 pub mod measure;

@@ -1,0 +1,238 @@
+//! A toy interpreter with a global lock, for exercise 02/01 (build a GIL).
+//!
+//! Like CPython's eval loop, it runs "bytecode" in small steps on whatever
+//! thread calls it, holding a global lock ([`Gil`]) while it does. Between
+//! steps it asks the lock whether another thread wants it and, if so, lets go
+//! and takes it back; around a blocking call it releases the lock with
+//! [`Gil::allow_threads`]. The learner writes the lock; the interpreter's
+//! [`Probe`] records what the lock allowed: how many threads ran bytecode at
+//! once, and when each thread made progress.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::kernel::spin;
+
+/// A global interpreter lock, as the interpreter uses it.
+pub trait Gil: Sync {
+    /// Blocks until the calling thread holds the lock.
+    fn acquire(&self);
+    /// Gives the lock up. The caller holds it.
+    fn release(&self);
+    /// Asked by the holder between two steps: should it let go now, because
+    /// another thread has waited a whole switch interval? Must be cheap.
+    fn drop_requested(&self) -> bool;
+    /// Runs a blocking call (I/O, a sleep) without the lock, so that other
+    /// threads can run bytecode meanwhile, and takes the lock back after.
+    fn allow_threads(&self, blocking: &mut dyn FnMut());
+}
+
+/// One step of a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Bytecode: `units` of CPU work under the lock.
+    Compute(u64),
+    /// A blocking call that takes this long, made through `allow_threads`.
+    Block(Duration),
+}
+
+/// What the interpreter saw while threads ran programs.
+#[derive(Debug, Default)]
+pub struct Probe {
+    in_bytecode: AtomicUsize,
+    most_in_bytecode: AtomicUsize,
+    progress: Mutex<Vec<(usize, Instant)>>,
+}
+
+impl Probe {
+    /// A probe that has seen nothing.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn enter(&self) {
+        let now = self.in_bytecode.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_in_bytecode.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn leave(&self) {
+        self.in_bytecode.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    fn stepped(&self, thread: usize) {
+        self.progress.lock().unwrap().push((thread, Instant::now()));
+    }
+
+    /// The most threads that ran bytecode at the same moment.
+    pub fn most_in_bytecode(&self) -> usize {
+        self.most_in_bytecode.load(Ordering::SeqCst)
+    }
+
+    /// When each thread finished a step: `(thread, when)`, in order.
+    pub fn progress(&self) -> Vec<(usize, Instant)> {
+        self.progress.lock().unwrap().clone()
+    }
+}
+
+/// Runs `program` on the calling thread as interpreter thread number
+/// `thread`, under `gil`, reporting to `probe`.
+pub fn run(gil: &dyn Gil, probe: &Probe, thread: usize, program: &[Step]) {
+    gil.acquire();
+    probe.enter();
+    for step in program {
+        match *step {
+            Step::Compute(units) => {
+                std::hint::black_box(spin(units, thread as u64));
+            }
+            Step::Block(how_long) => {
+                probe.leave();
+                gil.allow_threads(&mut || std::thread::sleep(how_long));
+                probe.enter();
+            }
+        }
+        probe.stepped(thread);
+        // The eval loop's check between instructions.
+        if gil.drop_requested() {
+            probe.leave();
+            gil.release();
+            gil.acquire();
+            probe.enter();
+        }
+    }
+    probe.leave();
+    gil.release();
+}
+
+/// Runs one program per thread, all at once, and returns the wall time from
+/// the first start to the last end.
+pub fn run_threads(gil: &dyn Gil, probe: &Probe, programs: &[Vec<Step>]) -> Duration {
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        for (thread, program) in programs.iter().enumerate() {
+            s.spawn(move || run(gil, probe, thread, program));
+        }
+    });
+    started.elapsed()
+}
+
+/// The longest any of `threads` threads waited for a turn, from the first
+/// step of the run until the first thread finished (while every thread had
+/// work left). Measured in steps the *other* threads completed meanwhile,
+/// which a busy machine does not inflate, and in wall time. Returns
+/// `(thread, steps by others, wall time)` for the worst wait.
+pub fn longest_wait(
+    progress: &[(usize, Instant)],
+    threads: usize,
+) -> Option<(usize, usize, Duration)> {
+    let from = progress.iter().map(|(_, at)| *at).min()?;
+    let to = (0..threads)
+        .map(|t| {
+            progress
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == t)
+                .map(|(_, at)| *at)
+        })
+        .collect::<Option<Vec<_>>>()?
+        .into_iter()
+        .min()?;
+    (0..threads)
+        .map(|t| {
+            // This thread's steps inside the window, and the window's edges.
+            let mut marks = vec![from];
+            marks.extend(
+                progress
+                    .iter()
+                    .filter(|(p, at)| *p == t && *at > from && *at < to)
+                    .map(|(_, at)| *at),
+            );
+            marks.push(to);
+            marks
+                .windows(2)
+                .map(|gap| {
+                    let others = progress
+                        .iter()
+                        .filter(|(p, at)| *p != t && *at > gap[0] && *at <= gap[1])
+                        .count();
+                    (t, others, gap[1] - gap[0])
+                })
+                .max_by_key(|(_, others, _)| *others)
+                .unwrap_or((t, 0, Duration::ZERO))
+        })
+        .max_by_key(|(_, others, _)| *others)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex as StdMutex;
+
+    /// Not a GIL: a lock that never switches (the holder keeps it).
+    struct NeverSwitches(StdMutex<bool>, std::sync::Condvar);
+
+    impl Gil for NeverSwitches {
+        fn acquire(&self) {
+            let mut held = self.0.lock().unwrap();
+            while *held {
+                held = self.1.wait(held).unwrap();
+            }
+            *held = true;
+        }
+        fn release(&self) {
+            *self.0.lock().unwrap() = false;
+            self.1.notify_one();
+        }
+        fn drop_requested(&self) -> bool {
+            false
+        }
+        fn allow_threads(&self, blocking: &mut dyn FnMut()) {
+            self.release();
+            blocking();
+            self.acquire();
+        }
+    }
+
+    #[test]
+    fn a_lock_that_excludes_keeps_one_thread_in_bytecode() {
+        let gil = NeverSwitches(StdMutex::new(false), std::sync::Condvar::new());
+        let probe = Probe::new();
+        let programs = vec![vec![Step::Compute(1000); 5]; 3];
+        run_threads(&gil, &probe, &programs);
+        assert_eq!(probe.most_in_bytecode(), 1);
+        assert_eq!(probe.progress().len(), 15);
+    }
+
+    #[test]
+    fn waits_are_counted_in_the_others_steps() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        // Thread 1 waits from 0 to 40 ms while thread 0 takes 4 steps, then
+        // thread 0 finishes at 50 ms.
+        let progress = vec![
+            (0, ms(0)),
+            (0, ms(10)),
+            (0, ms(20)),
+            (0, ms(30)),
+            (1, ms(40)),
+            (0, ms(50)),
+            (1, ms(60)),
+        ];
+        assert_eq!(
+            longest_wait(&progress, 2),
+            Some((1, 3, Duration::from_millis(40)))
+        );
+        // A thread that never ran has no last step: no verdict.
+        assert_eq!(longest_wait(&progress, 3), None);
+    }
+
+    #[test]
+    fn a_thread_that_never_gets_a_turn_waits_for_every_step() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let mut progress: Vec<_> = (0..10).map(|i| (0, ms(i))).collect();
+        progress.extend((10..20).map(|i| (1, ms(i))));
+        let (thread, steps, _) = longest_wait(&progress, 2).unwrap();
+        assert_eq!((thread, steps), (1, 9));
+    }
+}
