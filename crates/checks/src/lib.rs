@@ -16,6 +16,7 @@ pub mod download;
 pub mod grading;
 pub mod harness;
 pub mod heartbeat;
+pub mod interpreters;
 pub mod lost_updates;
 pub mod machine;
 pub mod mandelbrot;

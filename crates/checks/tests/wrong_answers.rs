@@ -242,3 +242,19 @@ wrong!(
     "exclusive",
     "Two threads held the lock at once"
 );
+
+// 02/02 one interpreter per worker
+wrong!(
+    interpreters_one_shared_interpreter,
+    "../../../solutions/02_gil/02_interpreters/wrong/one_shared_interpreter.rs",
+    |f| checks::interpreters::check(f::run_all),
+    "concurrent",
+    "do your threads share one interpreter?"
+);
+wrong!(
+    interpreters_results_as_they_come,
+    "../../../solutions/02_gil/02_interpreters/wrong/results_as_they_come.rs",
+    |f| checks::interpreters::check(f::run_all),
+    "correct",
+    "out of order"
+);

@@ -12,7 +12,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::kernel::spin;
+use crate::kernel::{spin, units_for};
+use crate::witness::InFlightWitness;
 
 /// A global interpreter lock, as the interpreter uses it.
 pub trait Gil: Sync {
@@ -163,6 +164,108 @@ pub fn longest_wait(
         .max_by_key(|(_, others, _)| *others)
 }
 
+/// A CPU-bound script, for exercise 02/02: a number of bytecode steps that
+/// compute a result. Running it reports to its witness while it holds an
+/// interpreter's lock, so a thread waiting for the lock does not count.
+#[derive(Debug, Clone)]
+pub struct Script {
+    steps: usize,
+    units: u64,
+    seed: u64,
+    witness: InFlightWitness,
+}
+
+/// An interpreter with its own global lock: it runs one script at a time,
+/// whichever thread asks. Several threads sharing one interpreter take
+/// turns; each thread with an interpreter of its own runs in parallel.
+#[derive(Debug, Default)]
+pub struct Interpreter {
+    gil: Mutex<()>,
+}
+
+impl Interpreter {
+    /// A fresh interpreter, with its own lock.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Runs `script` under this interpreter's lock and returns its result.
+    pub fn run(&self, script: &Script) -> u64 {
+        let _gil = self.gil.lock().unwrap_or_else(|e| e.into_inner());
+        let _in_flight = script.witness.enter();
+        (0..script.steps).fold(script.seed, |x, _| spin(script.units, x))
+    }
+}
+
+/// A batch of scripts sharing one witness, with the harness's own
+/// sequential and ideal parallel runs.
+#[derive(Debug, Clone)]
+pub struct Scripts {
+    scripts: Vec<Script>,
+    witness: InFlightWitness,
+}
+
+impl Scripts {
+    /// `count` scripts that together take about `target` on one core.
+    pub fn sized(target: Duration, count: usize) -> Self {
+        let count = count.max(1);
+        let steps = 20;
+        let units = units_for(target / (count * steps) as u32);
+        let witness = InFlightWitness::new();
+        let scripts = (0..count)
+            .map(|i| Script {
+                steps,
+                units,
+                seed: i as u64 + 1,
+                witness: witness.clone(),
+            })
+            .collect();
+        Scripts { scripts, witness }
+    }
+
+    /// The scripts.
+    pub fn scripts(&self) -> &[Script] {
+        &self.scripts
+    }
+
+    /// The witness every script reports to.
+    pub fn witness(&self) -> &InFlightWitness {
+        &self.witness
+    }
+
+    /// Every script on one interpreter, one after another.
+    pub fn sequential(&self) -> Vec<u64> {
+        let interpreter = Interpreter::new();
+        self.scripts.iter().map(|s| interpreter.run(s)).collect()
+    }
+
+    /// `threads` threads, each with an interpreter of its own, scripts
+    /// dealt round-robin, results put back in order.
+    pub fn ideal_parallel(&self, threads: usize) -> Vec<u64> {
+        let threads = threads.clamp(1, self.scripts.len());
+        let mut results = vec![0; self.scripts.len()];
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads)
+                .map(|t| {
+                    s.spawn(move || {
+                        let interpreter = Interpreter::new();
+                        (t..self.scripts.len())
+                            .step_by(threads)
+                            .map(|i| (i, interpreter.run(&self.scripts[i])))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for handle in handles {
+                for (i, result) in handle.join().unwrap() {
+                    results[i] = result;
+                }
+            }
+        });
+        results
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,6 +304,27 @@ mod tests {
         run_threads(&gil, &probe, &programs);
         assert_eq!(probe.most_in_bytecode(), 1);
         assert_eq!(probe.progress().len(), 15);
+    }
+
+    #[test]
+    fn one_interpreter_serialises_and_one_each_runs_in_parallel() {
+        let scripts = Scripts::sized(Duration::from_millis(20), 8);
+        let sequential = scripts.sequential();
+        assert_eq!(scripts.ideal_parallel(2), sequential);
+        // Two threads sharing one interpreter: never two scripts at once.
+        scripts.witness().reset();
+        let shared = Interpreter::new();
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let (shared, scripts) = (&shared, &scripts);
+                s.spawn(move || {
+                    for i in (t..8).step_by(2) {
+                        shared.run(&scripts.scripts()[i]);
+                    }
+                });
+            }
+        });
+        assert_eq!(scripts.witness().high_water(), 1);
     }
 
     #[test]

@@ -1,0 +1,80 @@
+//! 02/02 one interpreter per worker: CPU-bound scripts on several
+//! interpreters, each with its own lock. The results must equal one
+//! interpreter's, in order; the common CPU rules ([`crate::cpu`]) then grade
+//! the structure (a script counts as in flight only while it holds an
+//! interpreter's lock, so threads queueing on one shared interpreter do not
+//! count) and the speed against the same-run ceiling.
+
+use measured::interpreter::{Script, Scripts};
+use measured::measure::parallelism;
+use verdict::Report;
+
+use crate::cpu::{self, CpuExercise, CpuWork};
+
+/// The exercise's short name.
+pub const NAME: &str = "interpreters";
+/// Scripts in a batch.
+pub const SCRIPTS: usize = 32;
+
+impl CpuWork for Scripts {
+    type Output = Vec<u64>;
+
+    fn witness(&self) -> &measured::witness::InFlightWitness {
+        Scripts::witness(self)
+    }
+
+    fn items(&self) -> usize {
+        self.scripts().len()
+    }
+
+    fn sequential(&self) -> Vec<u64> {
+        Scripts::sequential(self)
+    }
+
+    fn ideal_parallel(&self, threads: usize) -> Vec<u64> {
+        Scripts::ideal_parallel(self, threads)
+    }
+
+    fn describe(&self, output: &Vec<u64>) -> String {
+        format!("all {} results", output.len())
+    }
+
+    fn mismatch(&self, got: &Vec<u64>, want: &Vec<u64>) -> (String, String) {
+        if got.len() != want.len() {
+            return (
+                format!("{} results for {} scripts", got.len(), want.len()),
+                "Return one result per script.".into(),
+            );
+        }
+        let first = (0..got.len()).find(|&i| got[i] != want[i]).unwrap_or(0);
+        if want.contains(&got[first]) {
+            (
+                format!("result {first} belongs to another script"),
+                "The results are right but out of order: put each script's result at the script's own index.".into(),
+            )
+        } else {
+            (
+                format!("result {first} is {}, not {}", got[first], want[first]),
+                "Run each script with `Interpreter::run` and keep what it returns.".into(),
+            )
+        }
+    }
+}
+
+/// Checks a `run_all` and writes the report.
+pub fn main(run_all: impl Fn(&[Script], usize) -> Vec<u64>) {
+    crate::main(NAME, || check(run_all));
+}
+
+/// Checks a `run_all`, asking it for one worker per core.
+pub fn check(run_all: impl Fn(&[Script], usize) -> Vec<u64>) -> Report {
+    let workers = parallelism();
+    cpu::check(
+        CpuExercise {
+            name: NAME,
+            one_at_a_time: "1 script ran at a time: do your threads share one interpreter? Its lock lets one script run at once, whatever the number of threads: give each worker an `Interpreter::new()` of its own.",
+        },
+        |target| Scripts::sized(target, SCRIPTS),
+        |scripts: &Scripts| run_all(scripts.scripts(), workers),
+    )
+}

@@ -1,0 +1,5 @@
+//! The checks of 02/02, run on this crate by `cargo run -p checker`.
+
+fn main() {
+    checks::interpreters::main(interpreters::run_all);
+}
