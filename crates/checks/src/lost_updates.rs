@@ -114,12 +114,44 @@ pub fn check<B: Send + Sync + 'static>(ops: Ops<B>) -> Report {
 /// Runs `threads` copies of `body(thread, bank, progress)` on a fresh bank
 /// and waits while they make progress. Returns what each thread returned,
 /// or a finding if one panicked or all stalled.
+/// What the threads of one phase share with the watchdog: how far they got,
+/// and whether the watchdog has given up on them (then any thread still
+/// spinning stops, instead of burning a core for the rest of the process).
+#[derive(Default)]
+struct Progress {
+    steps: AtomicUsize,
+    abandoned: std::sync::atomic::AtomicBool,
+}
+
+impl Progress {
+    fn step(&self) {
+        self.steps.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn abandoned(&self) -> bool {
+        self.abandoned.load(Ordering::Relaxed)
+    }
+}
+
 fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
     bank: Arc<B>,
     threads: usize,
-    body: impl Fn(usize, &B, &AtomicUsize) -> T + Send + Sync + 'static,
+    body: impl Fn(usize, &B, &Progress) -> T + Send + Sync + 'static,
 ) -> Result<Vec<T>, Finding> {
-    let progress = Arc::new(AtomicUsize::new(0));
+    let progress = Arc::new(Progress::default());
+    let result = watch_threads(bank, threads, body, &progress);
+    if result.is_err() {
+        progress.abandoned.store(true, Ordering::Relaxed);
+    }
+    result
+}
+
+fn watch_threads<B: Send + Sync + 'static, T: Send + 'static>(
+    bank: Arc<B>,
+    threads: usize,
+    body: impl Fn(usize, &B, &Progress) -> T + Send + Sync + 'static,
+    progress: &Arc<Progress>,
+) -> Result<Vec<T>, Finding> {
     let body = Arc::new(body);
     // All threads start together, so their operations really overlap: a
     // spinning gate, because a sleeping barrier wakes its threads one by one
@@ -129,7 +161,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
     for t in 0..threads {
         let (bank, progress, body, done, gate) = (
             Arc::clone(&bank),
-            Arc::clone(&progress),
+            Arc::clone(progress),
             Arc::clone(&body),
             done_tx.clone(),
             Arc::clone(&gate),
@@ -139,7 +171,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
             // same instant even when another program keeps one core busy.
             measured::affinity::pin_to_nth_core(t);
             gate.fetch_add(1, Ordering::SeqCst);
-            while gate.load(Ordering::SeqCst) < threads {
+            while gate.load(Ordering::SeqCst) < threads && !progress.abandoned() {
                 std::thread::yield_now();
             }
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -150,7 +182,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
     }
     drop(done_tx);
     let mut results: Vec<Option<T>> = (0..threads).map(|_| None).collect();
-    let mut last = (progress.load(Ordering::Relaxed), Instant::now());
+    let mut last = (progress.steps.load(Ordering::Relaxed), Instant::now());
     let mut finished = 0;
     while finished < threads {
         match done_rx.recv_timeout(Duration::from_millis(100)) {
@@ -163,7 +195,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
                 return Err(panic_finding(&message));
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
-                let now = progress.load(Ordering::Relaxed);
+                let now = progress.steps.load(Ordering::Relaxed);
                 if now != last.0 {
                     last = (now, Instant::now());
                 } else if last.1.elapsed() > STALL {
@@ -234,7 +266,7 @@ fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Fi
                 }
             }
             if n % 256 == 0 {
-                progress.fetch_add(1, Ordering::Relaxed);
+                progress.step();
             }
         }
         (deposited, withdrawn)
@@ -303,6 +335,9 @@ fn drain<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
             let everyone = (account + 1) * RACERS;
             let mut spins = 0u32;
             while arrived.load(Ordering::SeqCst) < everyone {
+                if progress.abandoned() {
+                    return wins;
+                }
                 spins += 1;
                 if spins.is_multiple_of(64) {
                     std::thread::yield_now();
@@ -324,7 +359,7 @@ fn drain<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
                 }
             }
             if account % 64 == 0 {
-                progress.fetch_add(1, Ordering::Relaxed);
+                progress.step();
             }
         }
         wins
@@ -360,7 +395,7 @@ fn opposite_transfers<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, F
                 counted.fetch_add(1, Ordering::Relaxed);
             }
             if n % 256 == 0 {
-                progress.fetch_add(1, Ordering::Relaxed);
+                progress.step();
             }
         }
     })?;
