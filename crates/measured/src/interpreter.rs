@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use crate::kernel::{spin, units_for};
 use crate::witness::InFlightWitness;
 
+// ANCHOR: gil_trait
 /// A global interpreter lock, as the interpreter uses it.
 pub trait Gil: Sync {
     /// Blocks until the calling thread holds the lock.
@@ -28,6 +29,7 @@ pub trait Gil: Sync {
     /// threads can run bytecode meanwhile, and takes the lock back after.
     fn allow_threads(&self, blocking: &mut dyn FnMut());
 }
+// ANCHOR_END: gil_trait
 
 /// One step of a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +78,7 @@ impl Probe {
     }
 }
 
+// ANCHOR: run
 /// Runs `program` on the calling thread as interpreter thread number
 /// `thread`, under `gil`, reporting to `probe`.
 pub fn run(gil: &dyn Gil, probe: &Probe, thread: usize, program: &[Step]) {
@@ -104,6 +107,7 @@ pub fn run(gil: &dyn Gil, probe: &Probe, thread: usize, program: &[Step]) {
     probe.leave();
     gil.release();
 }
+// ANCHOR_END: run
 
 /// Runs one program per thread, all at once, and returns the wall time from
 /// the first start to the last end.
