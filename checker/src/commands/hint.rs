@@ -55,8 +55,9 @@ pub fn reveal(app: &mut App, out: &mut dyn Write, index: usize) -> anyhow::Resul
     } else if shown < available {
         writeln!(
             out,
-            "({} more: `{INVOCATION} hint` shows the next)",
-            available - shown
+            "({} more: `{INVOCATION} hint {}` shows the next)",
+            available - shown,
+            exercise.name
         )?;
     }
     Ok(())
