@@ -98,7 +98,8 @@ pub fn write_outcome(
     }
 }
 
-fn write_report(
+/// Writes a report's body: evidence, chart, diagnosis and notes.
+pub fn write_report(
     out: &mut dyn Write,
     style: &Style,
     root: &Path,
