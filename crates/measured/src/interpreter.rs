@@ -246,27 +246,12 @@ impl Scripts {
     /// `threads` threads, each with an interpreter of its own, scripts
     /// dealt round-robin, results put back in order.
     pub fn ideal_parallel(&self, threads: usize) -> Vec<u64> {
-        let threads = threads.clamp(1, self.scripts.len());
-        let mut results = vec![0; self.scripts.len()];
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    s.spawn(move || {
-                        let interpreter = Interpreter::new();
-                        (t..self.scripts.len())
-                            .step_by(threads)
-                            .map(|i| (i, interpreter.run(&self.scripts[i])))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for handle in handles {
-                for (i, result) in handle.join().unwrap() {
-                    results[i] = result;
-                }
-            }
-        });
-        results
+        crate::kernel::round_robin(
+            self.scripts.len(),
+            threads,
+            Interpreter::new,
+            |interpreter, i| interpreter.run(&self.scripts[i]),
+        )
     }
 }
 

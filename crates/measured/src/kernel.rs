@@ -46,17 +46,57 @@ pub fn units_for(target: Duration) -> u64 {
     static UNITS_PER_SEC: OnceLock<f64> = OnceLock::new();
     let per_sec = *UNITS_PER_SEC.get_or_init(|| {
         let probe = 200_000;
-        let fastest = (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                black_box(spin(probe, 1));
-                t.elapsed()
-            })
-            .min()
-            .unwrap();
+        let fastest = fastest_of(5, || {
+            black_box(spin(probe, 1));
+        });
         probe as f64 / fastest.as_secs_f64().max(1e-6)
     });
     ((per_sec * target.as_secs_f64()) as u64).max(1)
+}
+
+/// The fastest of `runs` timed runs of `work`: what a calibration trusts,
+/// since a busy moment can only make a run slower.
+pub fn fastest_of(runs: usize, mut work: impl FnMut()) -> Duration {
+    (0..runs.max(1))
+        .map(|_| {
+            let started = Instant::now();
+            work();
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+/// Runs `work(i)` for every `i` in `0..count` on `threads` scoped threads,
+/// items dealt round-robin (thread `t` takes `t, t + threads, ...`), and
+/// returns the results in index order. Each thread first makes its own
+/// state with `init` (an interpreter, say). This is the harness's ideal
+/// parallel reference for every workload.
+pub fn round_robin<S, T: Send>(
+    count: usize,
+    threads: usize,
+    init: impl Fn() -> S + Sync,
+    work: impl Fn(&S, usize) -> T + Sync,
+) -> Vec<T> {
+    let threads = threads.clamp(1, count.max(1));
+    let (init, work) = (&init, &work);
+    let mut parts: Vec<Vec<(usize, T)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    let state = init();
+                    (t..count)
+                        .step_by(threads)
+                        .map(|i| (i, work(&state, i)))
+                        .collect()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut results: Vec<(usize, T)> = parts.iter_mut().flat_map(std::mem::take).collect();
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// A batch of equal work items on a witness: item `i` spins `units` from
@@ -97,23 +137,9 @@ impl Items {
     /// Sum of all results split evenly over `threads` scoped threads: the
     /// harness's ideal parallel reference.
     pub fn ideal_parallel(&self, threads: usize) -> u64 {
-        let threads = threads.clamp(1, self.count.max(1));
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    s.spawn(move || {
-                        (t..self.count)
-                            .step_by(threads)
-                            .map(|i| self.run(i))
-                            .fold(0, u64::wrapping_add)
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap())
-                .fold(0, u64::wrapping_add)
-        })
+        round_robin(self.count, threads, || (), |_, i| self.run(i))
+            .into_iter()
+            .fold(0, u64::wrapping_add)
     }
 }
 
@@ -134,6 +160,19 @@ mod tests {
         let items = Items::new(9, 1000);
         assert_eq!(items.ideal_parallel(2), items.sequential());
         assert_eq!(items.ideal_parallel(4), items.sequential());
+    }
+
+    #[test]
+    fn round_robin_keeps_index_order_and_gives_each_thread_its_state() {
+        let results = round_robin(10, 3, || std::thread::current().id(), |id, i| (i, *id));
+        assert_eq!(
+            results.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            (0..10).collect::<Vec<_>>()
+        );
+        // Items 0, 3, 6, 9 ran on one thread, with that thread's own state.
+        assert!([0, 3, 6, 9].iter().all(|&i| results[i].1 == results[0].1));
+        assert_ne!(results[0].1, results[1].1);
+        assert!(fastest_of(3, || ()) < Duration::from_secs(1));
     }
 
     #[test]

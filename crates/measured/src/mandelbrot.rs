@@ -4,7 +4,7 @@
 //! costly rows all sit in the bottom half of the picture, which is what makes
 //! a split into two halves a bad split.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::witness::InFlightWitness;
 
@@ -40,14 +40,9 @@ impl Mandelbrot {
         static NANOS_PER_PIXEL: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
         let per = *NANOS_PER_PIXEL.get_or_init(|| {
             let probe = Mandelbrot::new(96, 48);
-            let fastest = (0..3)
-                .map(|_| {
-                    let t = Instant::now();
-                    std::hint::black_box(probe.sequential());
-                    t.elapsed()
-                })
-                .min()
-                .unwrap();
+            let fastest = crate::kernel::fastest_of(3, || {
+                std::hint::black_box(probe.sequential());
+            });
             fastest.as_nanos() as f64 / (96.0 * 48.0)
         });
         let pixels = target.as_nanos() as f64 / per.max(0.01);
@@ -92,26 +87,7 @@ impl Mandelbrot {
     /// The harness's ideal parallel render: rows dealt round-robin to
     /// `threads` scoped threads, then put back in order.
     pub fn ideal_parallel(&self, threads: usize) -> Vec<u8> {
-        let threads = threads.clamp(1, self.height);
-        let mut pixels = vec![0; self.width * self.height];
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    s.spawn(move || {
-                        (t..self.height)
-                            .step_by(threads)
-                            .map(|y| (y, self.row(y)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for handle in handles {
-                for (y, row) in handle.join().unwrap() {
-                    pixels[y * self.width..(y + 1) * self.width].copy_from_slice(&row);
-                }
-            }
-        });
-        pixels
+        crate::kernel::round_robin(self.height, threads, || (), |_, y| self.row(y)).concat()
     }
 
     /// Writes `pixels` (a render of this picture) as a greyscale PNG.

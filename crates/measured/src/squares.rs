@@ -33,14 +33,9 @@ impl SumOfSquares {
         static NANOS_PER_NUMBER: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
         let per = *NANOS_PER_NUMBER.get_or_init(|| {
             let probe = SumOfSquares::new(200_000, 1);
-            let fastest = (0..3)
-                .map(|_| {
-                    let t = std::time::Instant::now();
-                    std::hint::black_box(probe.chunk(0));
-                    t.elapsed()
-                })
-                .min()
-                .unwrap();
+            let fastest = crate::kernel::fastest_of(3, || {
+                std::hint::black_box(probe.chunk(0));
+            });
             fastest.as_nanos() as f64 / 200_000.0
         });
         let n = (target.as_nanos() as f64 / per.max(0.01)) as u64;
@@ -81,20 +76,9 @@ impl SumOfSquares {
     /// The harness's ideal parallel version: chunks dealt round-robin to
     /// `threads` scoped threads.
     pub fn ideal_parallel(&self, threads: usize) -> u64 {
-        let threads = threads.clamp(1, self.chunks);
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    s.spawn(move || {
-                        (t..self.chunks)
-                            .step_by(threads)
-                            .map(|i| self.chunk(i))
-                            .sum::<u64>()
-                    })
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().unwrap()).sum()
-        })
+        crate::kernel::round_robin(self.chunks, threads, || (), |_, i| self.chunk(i))
+            .into_iter()
+            .sum()
     }
 }
 
