@@ -6,8 +6,8 @@ use crate::commands::{hint, show};
 use crate::interrupt;
 use crate::keys::{self, RawMode};
 use crate::style::Paint;
-use notify::RecursiveMode;
-use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
+use notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
@@ -45,13 +45,7 @@ pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
     })?;
 
     let mut index = app.current();
-    let mut watched = app
-        .course
-        .root
-        .join(app.course.exercises[index].exercise_dir());
-    debouncer
-        .watcher()
-        .watch(&watched, RecursiveMode::Recursive)?;
+    let mut watched = watch_exercise(&mut debouncer, app, index)?;
     loop {
         let mut seen = fingerprint(&watched);
         if std::io::stdout().is_terminal() {
@@ -103,13 +97,7 @@ pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
                     };
                     let _ = debouncer.watcher().unwatch(&watched);
                     index = next;
-                    watched = app
-                        .course
-                        .root
-                        .join(app.course.exercises[index].exercise_dir());
-                    debouncer
-                        .watcher()
-                        .watch(&watched, RecursiveMode::Recursive)?;
+                    watched = watch_exercise(&mut debouncer, app, index)?;
                     break;
                 }
                 Ok(Input::Key(b'n')) => {
@@ -130,6 +118,20 @@ pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
             }
         }
     }
+}
+
+/// Starts watching the folder of exercise `index` and returns it.
+fn watch_exercise(
+    debouncer: &mut Debouncer<RecommendedWatcher>,
+    app: &App,
+    index: usize,
+) -> anyhow::Result<PathBuf> {
+    let dir = app
+        .course
+        .root
+        .join(app.course.exercises[index].exercise_dir());
+    debouncer.watcher().watch(&dir, RecursiveMode::Recursive)?;
+    Ok(dir)
 }
 
 /// Every file under `dir` with its size and modification time, sorted.
