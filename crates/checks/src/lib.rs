@@ -21,8 +21,10 @@ pub mod lost_updates;
 pub mod machine;
 pub mod mandelbrot;
 pub mod map_reduce;
+pub mod processes;
 pub mod profile;
 pub mod scoped_sum;
 pub mod thread_pool;
+pub mod worker_processes;
 
 pub use harness::{main, run};

@@ -4,29 +4,18 @@
 
 use std::sync::Mutex;
 
-use verdict::{Report, Status, Verdict};
+use verdict::Report;
 
 /// Checks measure time: run them one at a time, not side by side.
 static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
 
+mod support;
+
 /// Asserts `report` fails on `evidence` with a diagnosis containing `cause`.
 fn assert_fails(report: Report, evidence: &str, cause: &str) {
-    let shown = report.to_json();
-    assert_eq!(report.verdict(), Verdict::Fail, "should fail:\n{shown}");
-    let failed = report
-        .evidence
-        .iter()
-        .find(|e| e.status == Status::Fail)
-        .unwrap_or_else(|| panic!("no failing evidence:\n{shown}"));
-    assert_eq!(
-        failed.name, evidence,
-        "failed on the wrong evidence:\n{shown}"
-    );
-    let diagnosis = report.diagnosis.as_deref().unwrap_or_default();
-    assert!(
-        diagnosis.contains(cause),
-        "diagnosis should mention {cause:?}:\n{shown}"
-    );
+    if let Err(why) = support::fails_as_expected(&report, evidence, cause) {
+        panic!("{why}");
+    }
 }
 
 macro_rules! wrong {

@@ -11,6 +11,7 @@
 //! - [`squares`]: the sum of squares in chunks, for chapter 04.
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
 //! - [`interpreter`]: a toy interpreter whose global lock the learner writes (02/01).
+//! - [`process`]: worker processes, their tasks and answers (chapter 05).
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -42,6 +43,7 @@ pub mod interpreter;
 pub mod kernel;
 pub mod mandelbrot;
 pub mod measure;
+pub mod process;
 pub mod profile;
 pub mod server;
 pub mod squares;

@@ -7,6 +7,8 @@
 //! They count preempted threads too, so they do not depend on free cores.
 
 use std::collections::HashMap;
+use std::hash::Hash;
+use std::ops::Sub;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::ThreadId;
@@ -152,9 +154,21 @@ impl Drop for InFlight {
 }
 
 fn summarise(spans: &[RawSpan], high_water: usize) -> WitnessStats {
+    let spans: Vec<(ThreadId, Instant, Instant)> =
+        spans.iter().map(|s| (s.thread, s.start, s.end)).collect();
+    summarise_by(&spans, high_water)
+}
+
+/// The three numbers over items that ran on `lanes` (a thread, a process)
+/// from `start` to `end`, however they were recorded.
+fn summarise_by<K, T>(spans: &[(K, T, T)], high_water: usize) -> WitnessStats
+where
+    K: Eq + Hash + Copy,
+    T: Copy + Ord + Sub<Output = Duration>,
+{
     let (Some(first), Some(last)) = (
-        spans.iter().map(|s| s.start).min(),
-        spans.iter().map(|s| s.end).max(),
+        spans.iter().map(|s| s.1).min(),
+        spans.iter().map(|s| s.2).max(),
     ) else {
         return WitnessStats {
             items: 0,
@@ -165,13 +179,13 @@ fn summarise(spans: &[RawSpan], high_water: usize) -> WitnessStats {
             span: Duration::ZERO,
         };
     };
-    let busy: Duration = spans.iter().map(|s| s.end - s.start).sum();
+    let busy: Duration = spans.iter().map(|s| s.2 - s.1).sum();
     let wall = last - first;
-    let mut per_thread: HashMap<ThreadId, usize> = HashMap::new();
+    let mut per_lane: HashMap<K, usize> = HashMap::new();
     for s in spans {
-        *per_thread.entry(s.thread).or_default() += 1;
+        *per_lane.entry(s.0).or_default() += 1;
     }
-    let most = per_thread.values().copied().max().unwrap_or(0);
+    let most = per_lane.values().copied().max().unwrap_or(0);
     WitnessStats {
         items: spans.len(),
         high_water,
@@ -181,8 +195,66 @@ fn summarise(spans: &[RawSpan], high_water: usize) -> WitnessStats {
             busy.as_secs_f64() / wall.as_secs_f64()
         },
         largest_share: most as f64 / spans.len() as f64,
-        threads: per_thread.len(),
+        threads: per_lane.len(),
         span: wall,
+    }
+}
+
+/// Items recorded somewhere else (in other processes, say) as the lane that
+/// ran them and when they started and ended, on one clock.
+#[derive(Debug, Clone, Default)]
+pub struct RecordedItems {
+    spans: Vec<(u32, Duration, Duration)>,
+}
+
+impl RecordedItems {
+    /// No items yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// One item that ran on `lane` from `start` to `end`.
+    pub fn push(&mut self, lane: u32, start: Duration, end: Duration) {
+        self.spans.push((lane, start, end.max(start)));
+    }
+
+    /// The three numbers, the high-water mark found by sweeping the items'
+    /// starts and ends.
+    pub fn stats(&self) -> WitnessStats {
+        let mut edges: Vec<(Duration, i32)> = Vec::with_capacity(self.spans.len() * 2);
+        for &(_, start, end) in &self.spans {
+            edges.push((start, 1));
+            edges.push((end, -1));
+        }
+        // At a tie, an item that ends leaves before the next one enters.
+        edges.sort();
+        let (mut now, mut peak) = (0i32, 0i32);
+        for (_, step) in edges {
+            now += step;
+            peak = peak.max(now);
+        }
+        summarise_by(&self.spans, peak as usize)
+    }
+
+    /// Which lane ran which item when, from `origin` on the same clock; lanes
+    /// are numbered from 0 in the order they first started an item.
+    pub fn timeline(&self, origin: Duration) -> Timeline {
+        let mut spans = self.spans.clone();
+        spans.sort_by_key(|s| s.1);
+        let mut lanes: HashMap<u32, u32> = HashMap::new();
+        let ms = |t: Duration| t.saturating_sub(origin).as_secs_f64() * 1e3;
+        let spans = spans
+            .iter()
+            .map(|&(lane, start, end)| {
+                let next = lanes.len() as u32;
+                Span {
+                    lane: *lanes.entry(lane).or_insert(next),
+                    start_ms: ms(start),
+                    end_ms: ms(end),
+                }
+            })
+            .collect();
+        Timeline { spans }
     }
 }
 
@@ -243,5 +315,30 @@ mod tests {
         witness.reset();
         assert_eq!(witness.high_water(), 0);
         assert_eq!(witness.stats().items, 0);
+    }
+
+    #[test]
+    fn recorded_items_sweep_their_high_water_mark() {
+        let ms = Duration::from_millis;
+        let mut items = RecordedItems::new();
+        items.push(7, ms(0), ms(10));
+        items.push(9, ms(5), ms(15));
+        items.push(7, ms(10), ms(20));
+        let stats = items.stats();
+        assert_eq!(stats.high_water, 2);
+        assert_eq!(stats.threads, 2);
+        assert!((stats.average_in_flight - 1.5).abs() < 1e-9);
+        assert!((stats.largest_share - 2.0 / 3.0).abs() < 1e-9);
+        let lanes: Vec<u32> = items.timeline(ms(0)).spans.iter().map(|s| s.lane).collect();
+        assert_eq!(lanes, [0, 1, 0]);
+    }
+
+    #[test]
+    fn back_to_back_items_never_overlap() {
+        let ms = Duration::from_millis;
+        let mut items = RecordedItems::new();
+        items.push(1, ms(0), ms(10));
+        items.push(2, ms(10), ms(20));
+        assert_eq!(items.stats().high_water, 1);
     }
 }

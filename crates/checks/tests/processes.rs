@@ -1,0 +1,79 @@
+//! The wrong-but-tempting versions of chapter 05 (processes) fail their
+//! checks, on the evidence and with the diagnosis a learner who wrote them
+//! needs.
+//!
+//! Their workers are this test binary started again: with `--worker NAME`
+//! it serves as fixture NAME's worker, with `--reference-worker` as the
+//! checker's own; otherwise libtest-mimic runs the tests, one at a time,
+//! since the checks measure time and count this process's children.
+//! `SHOW_REPORTS=1` prints every fixture's report.
+
+use std::io;
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use measured::process::{Spawner, WORKER_ARG};
+
+mod support;
+
+macro_rules! fixtures {
+    ($(
+        $name:ident: $path:literal, |$f:ident, $spawner:ident| $check:expr, $evidence:literal, $cause:literal;
+    )*) => {
+        $(
+            #[path = $path]
+            #[allow(dead_code)]
+            mod $name;
+        )*
+
+        /// Serves as fixture `name`'s worker.
+        fn worker(name: &str) -> io::Result<()> {
+            match name {
+                $(stringify!($name) => $name::worker(io::stdin().lock(), io::stdout().lock()),)*
+                other => Err(io::Error::other(format!("no fixture called {other}"))),
+            }
+        }
+
+        fn trials() -> Vec<Trial> {
+            vec![$(
+                Trial::test(stringify!($name), || {
+                    use $name as $f;
+                    let $spawner = Spawner::this_program([WORKER_ARG, stringify!($name)])
+                        .map_err(|e| Failed::from(e.to_string()))?;
+                    let report = checks::run("fixture", || $check);
+                    if std::env::var_os("SHOW_REPORTS").is_some() {
+                        eprintln!("{}", report.to_json());
+                    }
+                    support::fails_as_expected(&report, $evidence, $cause).map_err(Failed::from)
+                }),
+            )*]
+        }
+    };
+}
+
+fixtures! {
+    // 05/01 worker processes
+    worker_processes_in_parent:
+        "../../../solutions/05_processes/01_worker_processes/wrong/in_parent.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "in workers", "The work ran in the parent process";
+    worker_processes_one_at_a_time:
+        "../../../solutions/05_processes/01_worker_processes/wrong/one_at_a_time.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "concurrent", "1 task in flight at a time";
+    worker_processes_never_waits:
+        "../../../solutions/05_processes/01_worker_processes/wrong/never_waits.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "in workers", "call `child.wait()` on every worker";
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(WORKER_ARG) {
+        let name = args.next().unwrap_or_default();
+        checks::processes::exit_with(worker(&name));
+    }
+    checks::processes::serve_if_worker(|_, _| unreachable!("handled above"));
+    let mut arguments = Arguments::from_args();
+    arguments.test_threads = Some(1);
+    libtest_mimic::run(&arguments, trials()).exit();
+}

@@ -1,0 +1,329 @@
+//! Worker processes for chapter 05: how to start one, the tasks they are
+//! sent and the answers they send back (serde types, one JSON value per
+//! line), and what a check needs to watch them: a clock every process
+//! shares, and the children of this process that are still around.
+//!
+//! A worker is this same program started again with [`WORKER_ARG`], the way
+//! Python's `multiprocessing` "spawn" start method runs the main module again
+//! in each child. The exercise's `check` binary sees the argument and runs
+//! the learner's worker instead of the checks.
+
+use std::ffi::OsString;
+use std::io;
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::kernel::{mix, spin};
+use crate::witness::RecordedItems;
+
+/// The argument that starts this program as a worker.
+pub const WORKER_ARG: &str = "--worker";
+
+/// Starts worker processes: this program again, with the arguments that put
+/// it in worker mode. It counts how many it started.
+#[derive(Debug)]
+pub struct Spawner {
+    program: PathBuf,
+    args: Vec<OsString>,
+    started: AtomicUsize,
+}
+
+impl Spawner {
+    /// Workers that run `program` with `args`.
+    pub fn new(
+        program: impl Into<PathBuf>,
+        args: impl IntoIterator<Item = impl Into<OsString>>,
+    ) -> Self {
+        Spawner {
+            program: program.into(),
+            args: args.into_iter().map(Into::into).collect(),
+            started: AtomicUsize::new(0),
+        }
+    }
+
+    /// Workers that run this program again with `args`.
+    pub fn this_program(args: impl IntoIterator<Item = impl Into<OsString>>) -> io::Result<Self> {
+        Ok(Self::new(std::env::current_exe()?, args))
+    }
+
+    /// A command that starts one worker when you `spawn()` it. Its standard
+    /// input, output and error are inherited until you say otherwise: pipe
+    /// the first two (`std::process::Stdio::piped()`) to talk to it.
+    pub fn command(&self) -> Command {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        let mut command = Command::new(&self.program);
+        command.args(&self.args);
+        command
+    }
+
+    /// How many commands this spawner has handed out.
+    pub fn started(&self) -> usize {
+        self.started.load(Ordering::SeqCst)
+    }
+}
+
+/// One piece of work for a worker. Send it as JSON (`serde_json`); the
+/// worker calls [`Task::run`] and sends back the [`Answer`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Task {
+    /// Which task this is; its answer carries the same id.
+    pub id: u64,
+    /// How much computing it takes.
+    pub units: u64,
+    /// Its input.
+    pub seed: u64,
+}
+
+/// What a worker sends back for one [`Task`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The task's id.
+    pub id: u64,
+    /// The result.
+    pub value: u64,
+    /// The process that computed it.
+    pub pid: u32,
+    /// When the work started and ended, in nanoseconds on [`shared_clock`].
+    pub started_ns: u64,
+    /// See `started_ns`.
+    pub ended_ns: u64,
+}
+
+/// A task whose worker died before answering it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failed {
+    /// The task's id.
+    pub id: u64,
+    /// What happened, in words: "the worker was killed by signal 6", say.
+    pub reason: String,
+}
+
+/// Seeds whose mix has this remainder are malformed input (05/03).
+const POISON_MODULUS: u64 = 1_009;
+
+impl Task {
+    /// A task of `units` of work on `seed`. Some seeds are malformed input:
+    /// see [`Task::run`].
+    pub fn new(id: u64, units: u64, seed: u64) -> Self {
+        Task { id, units, seed }
+    }
+
+    /// `count` tasks, ids from 0, of `units` each, none of them malformed.
+    pub fn batch(count: usize, units: u64, seed: u64) -> Vec<Task> {
+        (0..count as u64)
+            .map(|id| Task::new(id, units, Task::good_seed(mix(seed ^ id))))
+            .collect()
+    }
+
+    /// The first seed from `from` on that is not malformed input.
+    pub fn good_seed(from: u64) -> u64 {
+        (from..).find(|&s| !is_poison(s)).unwrap_or(from)
+    }
+
+    /// The first seed from `from` on that is malformed input.
+    pub fn poison_seed(from: u64) -> u64 {
+        (from..).find(|&s| is_poison(s)).unwrap_or(from)
+    }
+
+    /// What this task's answer value must be, computed here without the
+    /// witness data.
+    pub fn expected(&self) -> u64 {
+        spin(self.units, self.seed)
+    }
+
+    /// Does the work in this process and returns the answer.
+    ///
+    /// Like a C library handed a malformed file, it aborts the whole process
+    /// on some inputs (a few seeds in a thousand): that is what a worker
+    /// process is for.
+    pub fn run(&self) -> Answer {
+        if is_poison(self.seed) {
+            std::process::abort();
+        }
+        let started_ns = shared_clock_ns();
+        let value = spin(self.units, self.seed);
+        Answer {
+            id: self.id,
+            value,
+            pid: std::process::id(),
+            started_ns,
+            ended_ns: shared_clock_ns(),
+        }
+    }
+
+    /// Would [`Task::run`] abort on this task? For the checks; a pool must
+    /// find out the hard way.
+    pub fn is_poison(&self) -> bool {
+        is_poison(self.seed)
+    }
+}
+
+fn is_poison(seed: u64) -> bool {
+    mix(seed ^ 0x05_03) % POISON_MODULUS == 0
+}
+
+/// Time on a clock every process of the machine shares (`CLOCK_MONOTONIC`),
+/// so that answers from different workers can be put on one timeline.
+pub fn shared_clock() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // Safety: `ts` is a valid, writable timespec and CLOCK_MONOTONIC exists
+    // on every platform the course supports.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_MONOTONIC) failed");
+    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
+}
+
+fn shared_clock_ns() -> u64 {
+    shared_clock().as_nanos() as u64
+}
+
+/// The answers as items of a witness: one lane per process.
+pub fn recorded(answers: &[Answer]) -> RecordedItems {
+    let mut items = RecordedItems::new();
+    for a in answers {
+        items.push(
+            a.pid,
+            Duration::from_nanos(a.started_ns),
+            Duration::from_nanos(a.ended_ns),
+        );
+    }
+    items
+}
+
+/// A child process of this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChildProcess {
+    /// Its process id.
+    pub pid: u32,
+    /// Has it ended without being waited for (a zombie)?
+    pub zombie: bool,
+}
+
+/// The children of this process that still exist: running, or ended and not
+/// yet waited for. `None` where the platform cannot list them (no `/proc`).
+pub fn children() -> Option<Vec<ChildProcess>> {
+    let me = std::process::id();
+    let entries = std::fs::read_dir("/proc").ok()?;
+    let mut found = Vec::new();
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        // "pid (comm) state ppid ...": comm may hold spaces and parentheses,
+        // so read from the last ')'.
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
+        let mut fields = rest.split_whitespace();
+        let (Some(state), Some(ppid)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if ppid.parse::<u32>().ok() == Some(me) {
+            found.push(ChildProcess {
+                pid,
+                zombie: state == "Z",
+            });
+        }
+    }
+    found.sort_by_key(|c| c.pid);
+    Some(found)
+}
+
+/// Kills every child of this process that is still running (a check that
+/// gave up on a hung candidate), so that whoever reads their pipes sees the
+/// end. Returns how many it killed. Zombies are left for their owner to
+/// wait for.
+pub fn kill_children() -> usize {
+    let mut killed = 0;
+    for child in children().unwrap_or_default() {
+        if !child.zombie {
+            // Safety: kill has no memory effects; the pid is our own child.
+            if unsafe { libc::kill(child.pid as libc::pid_t, libc::SIGKILL) } == 0 {
+                killed += 1;
+            }
+        }
+    }
+    killed
+}
+
+/// Waits for every child of this process that has ended and nobody waited
+/// for, so no zombie outlives a check. Returns how many it reaped.
+pub fn reap_zombies() -> usize {
+    let mut reaped = 0;
+    for child in children().unwrap_or_default() {
+        if child.zombie {
+            let mut status = 0;
+            // Safety: waitpid writes only to `status`; the pid is our child.
+            let rc = unsafe { libc::waitpid(child.pid as libc::pid_t, &mut status, libc::WNOHANG) };
+            if rc > 0 {
+                reaped += 1;
+            }
+        }
+    }
+    reaped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_travel_as_one_json_line() {
+        let task = Task::new(3, 10, 42);
+        let line = serde_json::to_string(&task).unwrap();
+        assert!(!line.contains('\n'));
+        assert_eq!(serde_json::from_str::<Task>(&line).unwrap(), task);
+    }
+
+    #[test]
+    fn a_batch_has_no_poison_and_poison_seeds_exist() {
+        let tasks = Task::batch(5_000, 1, 7);
+        assert!(tasks.iter().all(|t| !t.is_poison()));
+        let poison = Task::new(0, 1, Task::poison_seed(12345));
+        assert!(poison.is_poison());
+    }
+
+    #[test]
+    fn run_matches_expected_and_names_this_process() {
+        let task = Task::new(1, 1000, Task::good_seed(9));
+        let answer = task.run();
+        assert_eq!(answer.value, task.expected());
+        assert_eq!(answer.pid, std::process::id());
+        assert!(answer.ended_ns >= answer.started_ns);
+    }
+
+    #[test]
+    fn a_finished_child_is_a_zombie_until_waited_for() {
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id();
+        // Give it time to end, without waiting for it.
+        let mut seen = None;
+        for _ in 0..200 {
+            seen = children().and_then(|c| c.into_iter().find(|c| c.pid == pid));
+            if seen.is_some_and(|c| c.zombie) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if children().is_some() {
+            assert_eq!(seen.map(|c| c.zombie), Some(true));
+        }
+        child.wait().unwrap();
+        let after = children().unwrap_or_default();
+        assert!(after.iter().all(|c| c.pid != pid));
+    }
+}
