@@ -163,7 +163,7 @@ impl Task {
 }
 
 fn is_poison(seed: u64) -> bool {
-    mix(seed ^ 0x05_03) % POISON_MODULUS == 0
+    mix(seed ^ 0x05_03).is_multiple_of(POISON_MODULUS)
 }
 
 /// Time on a clock every process of the machine shares (`CLOCK_MONOTONIC`),
