@@ -2,8 +2,5 @@
 //! Started with `--worker`, this program is one of your workers instead.
 
 fn main() {
-    checks::worker_processes::main(
-        |input, output| worker_processes::worker(input, output),
-        worker_processes::run,
-    );
+    checks::worker_processes::main(worker_processes::worker, worker_processes::run);
 }

@@ -3,7 +3,7 @@
 
 fn main() {
     checks::worker_processes::main(
-        |input, output| worker_processes_solution::worker(input, output),
+        worker_processes_solution::worker,
         worker_processes_solution::run,
     );
 }
