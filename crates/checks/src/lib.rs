@@ -21,6 +21,7 @@ pub mod lost_updates;
 pub mod machine;
 pub mod mandelbrot;
 pub mod map_reduce;
+pub mod process_pool;
 pub mod processes;
 pub mod profile;
 pub mod scoped_sum;

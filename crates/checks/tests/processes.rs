@@ -64,6 +64,20 @@ fixtures! {
         "../../../solutions/05_processes/01_worker_processes/wrong/never_waits.rs",
         |f, spawner| checks::worker_processes::check(f::run, spawner),
         "in workers", "call `child.wait()` on every worker";
+
+    // 05/02 process pool
+    process_pool_process_per_task:
+        "../../../solutions/05_processes/02_process_pool/wrong/process_per_task.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "persistent", "Start the workers once";
+    process_pool_drops_the_tail:
+        "../../../solutions/05_processes/02_process_pool/wrong/drops_the_tail.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "correct", "`chunks_exact` drops it";
+    process_pool_writes_everything_first:
+        "../../../solutions/05_processes/02_process_pool/wrong/writes_everything_first.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "correct", "full pipe";
 }
 
 fn main() {

@@ -12,6 +12,7 @@ use std::ffi::OsString;
 use std::io;
 use std::path::PathBuf;
 use std::process::Command;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
@@ -24,12 +25,12 @@ use crate::witness::RecordedItems;
 pub const WORKER_ARG: &str = "--worker";
 
 /// Starts worker processes: this program again, with the arguments that put
-/// it in worker mode. It counts how many it started.
-#[derive(Debug)]
+/// it in worker mode. It counts how many it started; clones share the count.
+#[derive(Debug, Clone)]
 pub struct Spawner {
     program: PathBuf,
     args: Vec<OsString>,
-    started: AtomicUsize,
+    started: Arc<AtomicUsize>,
 }
 
 impl Spawner {
@@ -41,7 +42,7 @@ impl Spawner {
         Spawner {
             program: program.into(),
             args: args.into_iter().map(Into::into).collect(),
-            started: AtomicUsize::new(0),
+            started: Arc::new(AtomicUsize::new(0)),
         }
     }
 
