@@ -69,6 +69,16 @@ pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
     }
 }
 
+/// The first panic of the current check, if any: the cause, when later ones
+/// only pass it on (a scope or a `join().unwrap()`).
+pub fn first_panic() -> Option<Panicked> {
+    PANICS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .first()
+        .cloned()
+}
+
 /// The report for a check ended by the learner's panic.
 pub fn panicked(exercise: &str, panic: Panicked) -> Report {
     let at = panic

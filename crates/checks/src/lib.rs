@@ -12,6 +12,7 @@
 
 pub mod build_a_gil;
 pub mod cpu;
+pub mod crash_isolation;
 pub mod download;
 pub mod grading;
 pub mod harness;

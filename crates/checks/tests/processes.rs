@@ -78,6 +78,20 @@ fixtures! {
         "../../../solutions/05_processes/02_process_pool/wrong/writes_everything_first.rs",
         |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
         "correct", "full pipe";
+
+    // 05/03 crash isolation
+    crash_isolation_panics_on_a_crash:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/panics_on_a_crash.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "survives", "took the parent down too";
+    crash_isolation_gives_up:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/gives_up.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "correct", "start a new worker in place of the dead one";
+    crash_isolation_leaves_the_dead:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/leaves_the_dead.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "cleaned up", "a dead child is a zombie until you wait for it";
 }
 
 fn main() {

@@ -9,9 +9,9 @@
 //! the learner's worker instead of the checks.
 
 use std::ffi::OsString;
-use std::io;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
@@ -143,7 +143,7 @@ impl Task {
     /// process is for.
     pub fn run(&self) -> Answer {
         if is_poison(self.seed) {
-            std::process::abort();
+            crash();
         }
         let started_ns = shared_clock_ns();
         let value = spin(self.units, self.seed);
@@ -163,8 +163,93 @@ impl Task {
     }
 }
 
+/// Ends this process with SIGABRT, as a failed C assertion does, without
+/// leaving a core dump behind on the learner's disk.
+fn crash() -> ! {
+    let none = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // Safety: setrlimit reads a valid rlimit; prctl with PR_SET_DUMPABLE
+    // takes plain integers. Neither touches Rust-managed memory.
+    unsafe {
+        libc::setrlimit(libc::RLIMIT_CORE, &none);
+        #[cfg(target_os = "linux")]
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+    std::process::abort()
+}
+
 fn is_poison(seed: u64) -> bool {
     mix(seed ^ 0x05_03).is_multiple_of(POISON_MODULUS)
+}
+
+/// A worker's whole life, one task at a time: one [`Task`] per line in, its
+/// [`Answer`] out as one line, flushed at once. `task.run()` aborts the
+/// whole process on poison.
+pub fn serve_one_at_a_time(input: impl BufRead, output: impl Write) -> io::Result<()> {
+    let mut output = BufWriter::new(output);
+    for line in input.lines() {
+        let task: Task = serde_json::from_str(&line?)?;
+        serde_json::to_writer(&mut output, &task.run())?;
+        output.write_all(b"\n")?;
+        output.flush()?;
+    }
+    Ok(())
+}
+
+/// One worker process that serves one task at a time
+/// ([`serve_one_at_a_time`]), and the two ends of its pipes.
+#[derive(Debug)]
+pub struct Worker {
+    child: Child,
+    stdin: Option<BufWriter<ChildStdin>>,
+    stdout: BufReader<ChildStdout>,
+}
+
+impl Worker {
+    /// Starts a worker.
+    pub fn start(spawner: &Spawner) -> io::Result<Worker> {
+        let mut child = spawner
+            .command()
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
+        let stdin = child.stdin.take().map(BufWriter::new);
+        let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+        Ok(Worker {
+            child,
+            stdin,
+            stdout,
+        })
+    }
+
+    /// Sends one task and reads its answer: `Ok(None)` when the worker
+    /// died instead of answering (its stdout ended, or its stdin broke).
+    pub fn run(&mut self, task: &Task) -> io::Result<Option<Answer>> {
+        let stdin = self.stdin.as_mut().expect("open until finish");
+        let sent = serde_json::to_writer(&mut *stdin, task)
+            .map_err(io::Error::from)
+            .and_then(|()| stdin.write_all(b"\n"))
+            .and_then(|()| stdin.flush());
+        match sent {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(None),
+            Err(e) => return Err(e),
+        }
+        let mut line = String::new();
+        if self.stdout.read_line(&mut line)? == 0 {
+            return Ok(None);
+        }
+        Ok(Some(serde_json::from_str(&line)?))
+    }
+
+    /// Closes the worker's input and waits for it to end: how a live worker
+    /// is told to stop, and how a dead one is buried (and says how it died).
+    pub fn finish(mut self) -> io::Result<ExitStatus> {
+        drop(self.stdin.take());
+        self.child.wait()
+    }
 }
 
 /// Time on a clock every process of the machine shares (`CLOCK_MONOTONIC`),
