@@ -10,10 +10,12 @@
 //! concurrent, then fast, and stops adding measurements once one fails.
 #![deny(missing_docs)]
 
+pub mod asynch;
 pub mod build_a_gil;
 pub mod cpu;
 pub mod crash_isolation;
 pub mod download;
+pub mod gather;
 pub mod grading;
 pub mod harness;
 pub mod heartbeat;

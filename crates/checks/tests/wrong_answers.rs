@@ -247,3 +247,26 @@ wrong!(
     "correct",
     "out of order"
 );
+
+// 06/01 gather
+wrong!(
+    gather_await_in_a_loop,
+    "../../../solutions/06_async/01_gather/wrong/await_in_a_loop.rs",
+    |f| checks::gather::check(f::fetch_all),
+    "concurrent",
+    "`.await` inside a loop waits for each request"
+);
+wrong!(
+    gather_spawn_then_await,
+    "../../../solutions/06_async/01_gather/wrong/spawn_then_await.rs",
+    |f| checks::gather::check(f::fetch_all),
+    "concurrent",
+    "awaiting a spawned task's handle right after spawning it"
+);
+wrong!(
+    gather_polite_sleep,
+    "../../../solutions/06_async/01_gather/wrong/polite_sleep.rs",
+    |f| checks::gather::check(f::fetch_all),
+    "never blocks",
+    "`std::thread::sleep`"
+);

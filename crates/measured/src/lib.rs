@@ -3,6 +3,8 @@
 //! - [`server::LatencyServer`]: a real HTTP server on loopback whose every
 //!   response takes a set latency; it counts requests in flight, so it is the
 //!   witness for I/O exercises.
+//! - [`fetch`]: an async HTTP client, real or on a virtual server that runs
+//!   on tokio's clock (chapters 06 and 08).
 //! - [`kernel`]: deterministic CPU work, sized in time, whose items report to
 //!   an [`witness::InFlightWitness`].
 //! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
@@ -37,6 +39,7 @@
 pub mod affinity;
 pub mod app;
 pub mod clock;
+pub mod fetch;
 pub mod grade;
 pub mod heartbeat;
 pub mod interpreter;

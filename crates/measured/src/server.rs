@@ -170,7 +170,8 @@ impl Drop for LatencyServer {
     }
 }
 
-fn page_body(seed: u64, n: usize) -> String {
+/// The text of page `n` on a server with `seed`.
+pub(crate) fn page_body(seed: u64, n: usize) -> String {
     format!("page {n} from server {seed:016x}\n")
 }
 

@@ -1,0 +1,5 @@
+//! The checks of 06/01, run on this crate by `cargo run -p checker`.
+
+fn main() {
+    checks::gather::main(gather_solution::fetch_all);
+}
