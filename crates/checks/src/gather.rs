@@ -217,7 +217,8 @@ where
     }
 }
 
-fn hung(report: Report, where_: &str) -> Report {
+/// The report for a candidate that never returned.
+pub fn hung(report: Report, where_: &str) -> Report {
     report
         .with(Evidence::fail(
             "correct",

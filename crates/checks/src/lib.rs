@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod asynch;
+pub mod bounded;
 pub mod build_a_gil;
 pub mod cpu;
 pub mod crash_isolation;

@@ -270,3 +270,26 @@ wrong!(
     "never blocks",
     "`std::thread::sleep`"
 );
+
+// 06/02 bounded
+wrong!(
+    bounded_unbounded,
+    "../../../solutions/06_async/02_bounded/wrong/unbounded.rs",
+    |f| checks::bounded::check(f::fetch_bounded),
+    "within the limit",
+    "The server turned requests away"
+);
+wrong!(
+    bounded_permit_dropped,
+    "../../../solutions/06_async/02_bounded/wrong/permit_dropped.rs",
+    |f| checks::bounded::check(f::fetch_bounded),
+    "within the limit",
+    "`let _ = ...` drops it at once"
+);
+wrong!(
+    bounded_one_at_a_time,
+    "../../../solutions/06_async/02_bounded/wrong/one_at_a_time.rs",
+    |f| checks::bounded::check(f::fetch_bounded),
+    "within the limit",
+    "Fewer requests ran at once than the server allows"
+);
