@@ -10,11 +10,30 @@ use crate::processes::{Watched, watch};
 
 /// A single-threaded runtime with timers and sockets: a blocking call in a
 /// task stops everything on it, which is what the checks want to see.
+///
+/// The threads the runtime starts for `spawn_blocking` run at a lower
+/// priority (nice 10, Linux): they still get every idle core, but when the
+/// runtime's own thread wakes up it runs at once, so a heartbeat on the
+/// runtime measures blocking *of the runtime's thread*, not how busy the
+/// cores are with work correctly moved off it.
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .on_thread_start(lower_this_threads_priority)
+        .max_blocking_threads(8)
         .build()
         .expect("a tokio runtime")
+}
+
+/// Lowers the calling thread's scheduling priority to nice 10 (Linux; a
+/// no-op elsewhere).
+pub fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // Safety: gettid and setpriority take and return plain integers.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
 }
 
 /// A single-threaded runtime whose clock is paused: time moves only when

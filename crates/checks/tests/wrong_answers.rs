@@ -293,3 +293,26 @@ wrong!(
     "within the limit",
     "Fewer requests ran at once than the server allows"
 );
+
+// 06/03 don't block the loop
+wrong!(
+    dont_block_inline,
+    "../../../solutions/06_async/03_dont_block/wrong/inline.rs",
+    |f| checks::dont_block::check(f::handle),
+    "responsive",
+    "Move every blocking call and every heavy computation into `tokio::task::spawn_blocking"
+);
+wrong!(
+    dont_block_tokio_spawn,
+    "../../../solutions/06_async/03_dont_block/wrong/tokio_spawn.rs",
+    |f| checks::dont_block::check(f::handle),
+    "responsive",
+    "`tokio::spawn` is not enough"
+);
+wrong!(
+    dont_block_half_fixed,
+    "../../../solutions/06_async/03_dont_block/wrong/half_fixed.rs",
+    |f| checks::dont_block::check(f::handle),
+    "responsive",
+    "spawn_blocking"
+);

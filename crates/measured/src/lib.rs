@@ -14,6 +14,7 @@
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
 //! - [`interpreter`]: a toy interpreter whose global lock the learner writes (02/01).
 //! - [`process`]: worker processes, their tasks and answers (chapter 05).
+//! - [`service`]: a checksum and a blocking legacy call, for 06/03.
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -49,5 +50,6 @@ pub mod measure;
 pub mod process;
 pub mod profile;
 pub mod server;
+pub mod service;
 pub mod squares;
 pub mod witness;
