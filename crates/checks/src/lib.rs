@@ -15,6 +15,7 @@ pub mod bounded;
 pub mod build_a_gil;
 pub mod cpu;
 pub mod crash_isolation;
+pub mod deadlines;
 pub mod dont_block;
 pub mod download;
 pub mod gather;

@@ -316,3 +316,26 @@ wrong!(
     "responsive",
     "spawn_blocking"
 );
+
+// 06/04 deadlines
+wrong!(
+    deadlines_deadline_only,
+    "../../../solutions/06_async/04_deadlines/wrong/deadline_only.rs",
+    |f| checks::deadlines::check(f::fetch_with_deadlines),
+    "correct",
+    "wrap each request in `tokio::time::timeout(job_timeout"
+);
+wrong!(
+    deadlines_select_around_all,
+    "../../../solutions/06_async/04_deadlines/wrong/select_around_all.rs",
+    |f| checks::deadlines::check(f::fetch_with_deadlines),
+    "correct",
+    "not as one `select!` around the whole batch"
+);
+wrong!(
+    deadlines_label_afterwards,
+    "../../../solutions/06_async/04_deadlines/wrong/label_afterwards.rs",
+    |f| checks::deadlines::check(f::fetch_with_deadlines),
+    "cancelled",
+    "drop its future"
+);

@@ -46,6 +46,19 @@ impl fmt::Display for FetchError {
 
 impl std::error::Error for FetchError {}
 
+/// What became of one request with a deadline (exercise 06/04).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The page came back in time.
+    Page(String),
+    /// The request's own timeout ran out first.
+    TimedOut,
+    /// The overall deadline came first: the request was cancelled.
+    Cancelled,
+    /// The request failed on its own.
+    Failed(FetchError),
+}
+
 /// Fetches pages. Cheap to clone: clones share one connection pool (or one
 /// virtual server), so hand a clone to each task you spawn.
 #[derive(Clone, Debug)]
