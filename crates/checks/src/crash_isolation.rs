@@ -106,7 +106,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
                 },
                 None => panic_message(panic.as_ref()),
             };
-            crate::processes::cleanup_evidence("the panic");
+            crate::processes::cleanup_evidence("after the panic");
             return report
                 .with(Evidence::fail(
                     "survives",
@@ -151,7 +151,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         ),
     ));
 
-    let (cleanup, cause) = cleanup_evidence("`run`");
+    let (cleanup, cause) = cleanup_evidence("after `run` returned");
     let failed = cleanup.status == Status::Fail;
     report.push(cleanup);
     if failed {

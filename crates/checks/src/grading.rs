@@ -100,7 +100,7 @@ pub fn speed_evidence(sample: &SpeedSample, p: usize, structure: &str) -> Graded
         SpeedGrade::TooBusy => (
             Evidence::inconclusive(
                 "speed",
-                "can't be measured right now: measuring took over 2 s, so the machine is too busy",
+                "can't be measured right now: measuring ran past its time cap, so the machine is too busy",
             ),
             Some(format!(
                 "Graded on structure instead: {structure}: PASS (structure). Close other programs and run again to see your speedup."

@@ -27,6 +27,7 @@ pub mod lost_updates;
 pub mod machine;
 pub mod mandelbrot;
 pub mod map_reduce;
+pub mod pipeline;
 pub mod process_pool;
 pub mod processes;
 pub mod profile;

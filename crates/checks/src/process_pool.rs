@@ -175,7 +175,7 @@ pub fn check<P: 'static>(
         format!("{started} worker processes served all {maps} maps"),
     ));
 
-    let (cleanup, cause) = cleanup_evidence("dropping the pool");
+    let (cleanup, cause) = cleanup_evidence("after the pool was dropped");
     let cleaned = cleanup.status != Status::Fail;
     report.push(cleanup);
     if let Some(cause) = cause {

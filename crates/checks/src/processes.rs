@@ -244,9 +244,9 @@ pub fn watch<T: Send + 'static>(
 }
 
 /// The `cleaned up` evidence: no child of this process is left running or
-/// unwaited-for after the candidate returned. Leftovers are then killed and
+/// unwaited-for `after` the candidate returned ("after `run` returned"). Leftovers are then killed and
 /// reaped, so later runs start clean.
-pub fn cleanup_evidence(what: &str) -> (Evidence, Option<String>) {
+pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
     // A child that was just waited for may take a moment to leave /proc.
     let deadline = Instant::now() + Duration::from_millis(200);
     let mut left = measured::process::children();
@@ -272,7 +272,7 @@ pub fn cleanup_evidence(what: &str) -> (Evidence, Option<String>) {
         return (
             Evidence::pass(
                 "cleaned up",
-                format!("no worker left running or unwaited-for after {what} returned"),
+                format!("no worker left running or unwaited-for {after}"),
             ),
             None,
         );
@@ -283,7 +283,7 @@ pub fn cleanup_evidence(what: &str) -> (Evidence, Option<String>) {
         parts.push(format!("{running} still running"));
     }
     if zombies > 0 {
-        parts.push(format!("{zombies} ended but never waited for (zombies)"));
+        parts.push(format!("{zombies} ended but never waited for, zombies"));
     }
     let cause = if zombies > 0 {
         "A child process that ends stays in the process table as a zombie until its parent waits for it, and its CPU time is not counted until then: call `child.wait()` on every worker you started, after closing its stdin (drop it) so that it can finish."
@@ -293,7 +293,7 @@ pub fn cleanup_evidence(what: &str) -> (Evidence, Option<String>) {
     (
         Evidence::fail(
             "cleaned up",
-            format!("after {what} returned: {} (pids {pids})", parts.join(", ")),
+            format!("{after}: {} (pids {pids})", parts.join(", ")),
         ),
         Some(cause.into()),
     )

@@ -163,7 +163,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let (evidence, cause) = in_workers_evidence(&answers, work_cpu, children_cpu, own_cpu);
     let in_workers = evidence.status == Status::Pass;
     report.push(evidence);
-    let (cleanup, cleanup_cause) = cleanup_evidence("`run`");
+    let (cleanup, cleanup_cause) = cleanup_evidence("after `run` returned");
     let cleaned = cleanup.status != Status::Fail;
     report.push(cleanup);
     if let Some(cause) = cause.or(cleanup_cause) {

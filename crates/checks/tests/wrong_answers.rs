@@ -339,3 +339,26 @@ wrong!(
     "cancelled",
     "drop its future"
 );
+
+// 07/01 pipeline
+wrong!(
+    pipeline_unbounded,
+    "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
+    |f| checks::pipeline::check(f::run),
+    "bounded queues",
+    "the channel is unbounded"
+);
+wrong!(
+    pipeline_sender_kept,
+    "../../../solutions/07_channels/01_pipeline/wrong/sender_kept.rs",
+    |f| checks::pipeline::check(f::run),
+    "correct",
+    "including the one you created and cloned for the workers"
+);
+wrong!(
+    pipeline_one_parser,
+    "../../../solutions/07_channels/01_pipeline/wrong/one_parser.rs",
+    |f| checks::pipeline::check(f::run),
+    "concurrent",
+    "the parsing stage has one thread"
+);

@@ -13,6 +13,7 @@
 //! - [`squares`]: the sum of squares in chunks, for chapter 04.
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
 //! - [`interpreter`]: a toy interpreter whose global lock the learner writes (02/01).
+//! - [`pipeline`]: lines, a parsing stage and a sink that see their queues (07/01).
 //! - [`process`]: worker processes, their tasks and answers (chapter 05).
 //! - [`service`]: a checksum and a blocking legacy call, for 06/03.
 //! - [`clock`]: process CPU time, the process's own and its children's.
@@ -47,6 +48,7 @@ pub mod interpreter;
 pub mod kernel;
 pub mod mandelbrot;
 pub mod measure;
+pub mod pipeline;
 pub mod process;
 pub mod profile;
 pub mod server;

@@ -1,0 +1,284 @@
+//! The three-stage pipeline of exercise 07/01: a [`Source`] of log lines,
+//! a CPU-heavy [`Line::parse`], and a [`Sink`] that keeps the records.
+//!
+//! Every line notes when it left the source, when its parsing started and
+//! ended, and when the sink took its record, on one clock. From that a check
+//! can tell, at any moment, how many lines waited between two stages: the
+//! depth of the queues, whatever channels carried them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use crate::kernel::{mix, spin};
+use crate::witness::InFlightWitness;
+
+/// A batch of lines to push through a pipeline, with what it saw.
+#[derive(Debug, Clone)]
+pub struct Lines {
+    shared: Arc<Shared>,
+}
+
+#[derive(Debug)]
+struct Shared {
+    count: usize,
+    units: u64,
+    seed: u64,
+    origin: Mutex<Instant>,
+    /// Per line, nanoseconds since `origin` (0: not yet): left the source,
+    /// parsing started, parsing ended, taken by the sink.
+    marks: Vec<[AtomicU64; 4]>,
+    witness: InFlightWitness,
+    records: Mutex<Vec<Record>>,
+}
+
+/// One log line on its way through the pipeline. Parse it with
+/// [`Line::parse`].
+#[derive(Debug)]
+pub struct Line {
+    index: usize,
+    shared: Arc<Shared>,
+}
+
+/// A parsed line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Record {
+    /// Which line it came from.
+    pub line: usize,
+    /// What parsing found.
+    pub value: u64,
+}
+
+/// Where the lines come from: an iterator, to be read on one thread.
+#[derive(Debug)]
+pub struct Source {
+    next: usize,
+    shared: Arc<Shared>,
+}
+
+/// Where the records go. Push from one thread or several.
+#[derive(Debug, Clone)]
+pub struct Sink {
+    shared: Arc<Shared>,
+}
+
+const LEFT: usize = 0;
+const STARTED: usize = 1;
+const ENDED: usize = 2;
+const SUNK: usize = 3;
+
+impl Lines {
+    /// `count` lines, each taking `units` of work to parse.
+    pub fn new(count: usize, units: u64, seed: u64) -> Self {
+        Lines {
+            shared: Arc::new(Shared {
+                count,
+                units,
+                seed,
+                origin: Mutex::new(Instant::now()),
+                marks: (0..count).map(|_| Default::default()).collect(),
+                witness: InFlightWitness::new(),
+                records: Mutex::new(Vec::with_capacity(count)),
+            }),
+        }
+    }
+
+    /// How many lines.
+    pub fn count(&self) -> usize {
+        self.shared.count
+    }
+
+    /// Forgets everything seen, for a new run.
+    pub fn reset(&self) {
+        *self.shared.origin.lock().unwrap() = Instant::now();
+        for marks in &self.shared.marks {
+            for m in marks {
+                m.store(0, Ordering::SeqCst);
+            }
+        }
+        self.shared.witness.reset();
+        self.shared.records.lock().unwrap().clear();
+    }
+
+    /// The lines, from the first.
+    pub fn source(&self) -> Source {
+        Source {
+            next: 0,
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// Where the records go.
+    pub fn sink(&self) -> Sink {
+        Sink {
+            shared: Arc::clone(&self.shared),
+        }
+    }
+
+    /// What line `i` parses to, computed here.
+    pub fn expected(&self, i: usize) -> Record {
+        Record {
+            line: i,
+            value: self.shared.value(i),
+        }
+    }
+
+    /// The records the sink got, sorted by line.
+    pub fn records(&self) -> Vec<Record> {
+        let mut records = self.shared.records.lock().unwrap().clone();
+        records.sort();
+        records
+    }
+
+    /// Where parsing reported in and out.
+    pub fn witness(&self) -> &InFlightWitness {
+        &self.shared.witness
+    }
+
+    /// The most lines that ever waited between the source and the parsers
+    /// (left the source, parsing not started), and between the parsers and
+    /// the sink (parsed, not yet taken).
+    pub fn deepest_queues(&self) -> (usize, usize) {
+        let marks: Vec<[u64; 4]> = self
+            .shared
+            .marks
+            .iter()
+            .map(|m| std::array::from_fn(|k| m[k].load(Ordering::SeqCst)))
+            .collect();
+        (deepest(&marks, LEFT, STARTED), deepest(&marks, ENDED, SUNK))
+    }
+
+    /// Parses every line on this thread, without a pipeline: the sequential
+    /// baseline.
+    pub fn sequential(&self) -> u64 {
+        (0..self.count())
+            .map(|i| self.shared.value(i))
+            .fold(0, u64::wrapping_add)
+    }
+
+    /// Parses every line split evenly over `threads` threads: the ideal
+    /// parallel reference for the parsing stage.
+    pub fn ideal_parallel(&self, threads: usize) -> u64 {
+        crate::kernel::round_robin(self.count(), threads, || (), |_, i| self.shared.value(i))
+            .into_iter()
+            .fold(0, u64::wrapping_add)
+    }
+}
+
+/// The deepest a queue got: items in it are those marked `into` and not
+/// yet `out_of`; an item never taken out stays in it to the end.
+fn deepest(marks: &[[u64; 4]], into: usize, out_of: usize) -> usize {
+    let mut events: Vec<(u64, i64)> = Vec::with_capacity(marks.len() * 2);
+    for m in marks {
+        if m[into] == 0 {
+            continue;
+        }
+        events.push((m[into], 1));
+        if m[out_of] != 0 {
+            events.push((m[out_of], -1));
+        }
+    }
+    // At a tie, leaving comes first.
+    events.sort();
+    let (mut now, mut most) = (0i64, 0i64);
+    for (_, step) in events {
+        now += step;
+        most = most.max(now);
+    }
+    most as usize
+}
+
+impl Shared {
+    fn mark(&self, line: usize, what: usize) {
+        let origin = *self.origin.lock().unwrap();
+        let nanos = (origin.elapsed().as_nanos() as u64).max(1);
+        self.marks[line][what].store(nanos, Ordering::SeqCst);
+    }
+
+    fn value(&self, i: usize) -> u64 {
+        spin(self.units, mix(self.seed ^ i as u64))
+    }
+}
+
+impl Iterator for Source {
+    type Item = Line;
+
+    fn next(&mut self) -> Option<Line> {
+        if self.next >= self.shared.count {
+            return None;
+        }
+        let index = self.next;
+        self.next += 1;
+        self.shared.mark(index, LEFT);
+        Some(Line {
+            index,
+            shared: Arc::clone(&self.shared),
+        })
+    }
+}
+
+impl Line {
+    /// Which line this is.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// Parses the line: CPU work, about the same for every line.
+    pub fn parse(self) -> Record {
+        self.shared.mark(self.index, STARTED);
+        let value = {
+            let _in_flight = self.shared.witness.enter();
+            self.shared.value(self.index)
+        };
+        self.shared.mark(self.index, ENDED);
+        Record {
+            line: self.index,
+            value,
+        }
+    }
+}
+
+impl Sink {
+    /// Keeps one record.
+    pub fn push(&self, record: Record) {
+        if record.line < self.shared.count {
+            self.shared.mark(record.line, SUNK);
+        }
+        self.shared.records.lock().unwrap().push(record);
+    }
+}
+
+/// How long parsing one line should take for `count` lines to take
+/// `total` on one core.
+pub fn units_per_line(total: Duration, count: usize) -> u64 {
+    (crate::kernel::units_for(total) / count.max(1) as u64).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_parsed_in_turn_never_queue_more_than_one() {
+        let lines = Lines::new(10, 10, 1);
+        let sink = lines.sink();
+        for line in lines.source() {
+            sink.push(line.parse());
+        }
+        let records = lines.records();
+        assert_eq!(records.len(), 10);
+        assert_eq!(records[3], lines.expected(3));
+        assert_eq!(lines.deepest_queues(), (1, 1));
+    }
+
+    #[test]
+    fn reading_everything_first_fills_the_first_queue() {
+        let lines = Lines::new(10, 10, 1);
+        let sink = lines.sink();
+        let all: Vec<Line> = lines.source().collect();
+        for line in all {
+            sink.push(line.parse());
+        }
+        assert_eq!(lines.deepest_queues().0, 10);
+    }
+}
