@@ -117,6 +117,9 @@ where
     for response in responses {
         match response {
             Ok(r) => got.push(r),
+            // A panic in a handler (a `todo!()` above all) is the learner's:
+            // pass it on, so the harness reports it as everywhere else.
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
             Err(e) => {
                 return report
                     .with(Evidence::fail("correct", format!("a handler failed: {e}")))

@@ -32,6 +32,7 @@ pub mod process_pool;
 pub mod processes;
 pub mod profile;
 pub mod scoped_sum;
+pub mod select;
 pub mod thread_pool;
 pub mod worker_processes;
 

@@ -362,3 +362,26 @@ wrong!(
     "concurrent",
     "the parsing stage has one thread"
 );
+
+// 07/02 select
+wrong!(
+    select_blocking_recv,
+    "../../../solutions/07_channels/02_select/wrong/blocking_recv.rs",
+    |f| checks::select::check(f::batcher),
+    "correct",
+    "select!"
+);
+wrong!(
+    select_busy_poll,
+    "../../../solutions/07_channels/02_select/wrong/busy_poll.rs",
+    |f| checks::select::check(f::batcher),
+    "sleeps while waiting",
+    "polls instead of waiting"
+);
+wrong!(
+    select_timer_from_last_value,
+    "../../../solutions/07_channels/02_select/wrong/timer_from_last_value.rs",
+    |f| checks::select::check(f::batcher),
+    "on time",
+    "do not restart it on every value"
+);

@@ -9,6 +9,7 @@
 //!   an [`witness::InFlightWitness`].
 //! - [`heartbeat::Heartbeat`]: the worst gap between ticks of a loop.
 //! - [`app`]: the "app" of exercise 01/01, an event loop with a job to run.
+//! - [`batching`]: the commands of 07/02's batcher.
 //! - [`affinity`]: spreading racing threads over cores.
 //! - [`squares`]: the sum of squares in chunks, for chapter 04.
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
@@ -40,6 +41,7 @@
 
 pub mod affinity;
 pub mod app;
+pub mod batching;
 pub mod clock;
 pub mod fetch;
 pub mod grade;
