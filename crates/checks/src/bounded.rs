@@ -58,7 +58,7 @@ fn limit_evidence(stats: &ServerStats, on: &str) -> (Evidence, Option<&'static s
         (
             Evidence::fail("within the limit", line),
             Some(
-                "The server turned requests away: more than `limit` were in flight at once. Hold a `tokio::sync::Semaphore` permit for the whole request: `let _permit = semaphore.acquire().await?;` keeps it until the end of the block, while `let _ = ...` drops it at once and limits nothing.",
+                "The server turned requests away: more than `limit` were in flight at once. Hold a `tokio::sync::Semaphore` permit for the whole request: `let _permit = semaphore.acquire().await.unwrap();` keeps it until the end of the block, while `let _ = ...` drops it at once and limits nothing.",
             ),
         )
     } else if stats.peak_in_flight < LIMIT_IN_FLIGHT {

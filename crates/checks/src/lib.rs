@@ -15,6 +15,7 @@ pub mod bounded;
 pub mod build_a_gil;
 pub mod cpu;
 pub mod crash_isolation;
+pub mod crawler;
 pub mod deadlines;
 pub mod dont_block;
 pub mod download;
@@ -33,6 +34,7 @@ pub mod processes;
 pub mod profile;
 pub mod scoped_sum;
 pub mod select;
+pub mod spawn_costs;
 pub mod thread_pool;
 pub mod worker_processes;
 

@@ -385,3 +385,38 @@ wrong!(
     "on time",
     "do not restart it on every value"
 );
+
+// 08/01 crawler
+wrong!(
+    crawler_fetch_then_parse,
+    "../../../solutions/08_mixed/01_crawler/wrong/fetch_then_parse.rs",
+    |f| checks::crawler::check(f::crawl),
+    "overlapped",
+    "Fetching and parsing took turns"
+);
+wrong!(
+    crawler_parse_inline,
+    "../../../solutions/08_mixed/01_crawler/wrong/parse_inline.rs",
+    |f| checks::crawler::check(f::crawl),
+    "responsive",
+    "parsing is CPU work and ran on it"
+);
+
+// 09/01 spawn costs: the process measured is `true`, which exits at once.
+fn exits_at_once() -> measured::process::Spawner {
+    measured::process::Spawner::new("true", Vec::<String>::new())
+}
+wrong!(
+    spawn_costs_sleepy_thread,
+    "../../../solutions/09_choosing/01_spawn_costs/wrong/sleepy_thread.rs",
+    |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+    "order",
+    "Your thread figure is"
+);
+wrong!(
+    spawn_costs_wrong_divisor,
+    "../../../solutions/09_choosing/01_spawn_costs/wrong/wrong_divisor.rs",
+    |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+    "agrees",
+    "Divide by the number of spawns"
+);

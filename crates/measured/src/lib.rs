@@ -3,6 +3,8 @@
 //! - [`server::LatencyServer`]: a real HTTP server on loopback whose every
 //!   response takes a set latency; it counts requests in flight, so it is the
 //!   witness for I/O exercises.
+//! - [`costs`]: what starting a task, a thread and a process costs (09/01).
+//! - [`crawl`]: the page parser of 08/01.
 //! - [`fetch`]: an async HTTP client, real or on a virtual server that runs
 //!   on tokio's clock (chapters 06 and 08).
 //! - [`kernel`]: deterministic CPU work, sized in time, whose items report to
@@ -43,6 +45,8 @@ pub mod affinity;
 pub mod app;
 pub mod batching;
 pub mod clock;
+pub mod costs;
+pub mod crawl;
 pub mod fetch;
 pub mod grade;
 pub mod heartbeat;

@@ -119,6 +119,12 @@ impl InFlightWitness {
         summarise(&spans, high_water)
     }
 
+    /// When each item seen since the last reset started and ended.
+    pub fn spans(&self) -> Vec<(Instant, Instant)> {
+        let spans = self.inner.spans.lock().unwrap();
+        spans.iter().map(|s| (s.start, s.end)).collect()
+    }
+
     /// Which thread ran which item when, since the last reset.
     pub fn timeline(&self) -> Timeline {
         let origin = *self.inner.origin.lock().unwrap();
@@ -198,6 +204,42 @@ where
         threads: per_lane.len(),
         span: wall,
     }
+}
+
+/// How long at least one of `spans` was in progress.
+fn union(spans: &[(Instant, Instant)]) -> Vec<(Instant, Instant)> {
+    let mut sorted = spans.to_vec();
+    sorted.sort();
+    let mut merged: Vec<(Instant, Instant)> = Vec::new();
+    for (start, end) in sorted {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
+}
+
+/// How much of the time the smaller of two activities was busy, the other
+/// was busy too: 1 when one ran entirely while the other did, 0 when they
+/// took turns. `a` and `b` are items' (start, end).
+pub fn overlap(a: &[(Instant, Instant)], b: &[(Instant, Instant)]) -> f64 {
+    let (ua, ub) = (union(a), union(b));
+    let total = |u: &[(Instant, Instant)]| -> Duration { u.iter().map(|(s, e)| *e - *s).sum() };
+    let smaller = total(&ua).min(total(&ub));
+    if smaller.is_zero() {
+        return 0.0;
+    }
+    let mut both = Duration::ZERO;
+    for &(s1, e1) in &ua {
+        for &(s2, e2) in &ub {
+            let (s, e) = (s1.max(s2), e1.min(e2));
+            if e > s {
+                both += e - s;
+            }
+        }
+    }
+    both.as_secs_f64() / smaller.as_secs_f64()
 }
 
 /// Items recorded somewhere else (in other processes, say) as the lane that
@@ -340,5 +382,16 @@ mod tests {
         items.push(1, ms(0), ms(10));
         items.push(2, ms(10), ms(20));
         assert_eq!(items.stats().high_water, 1);
+    }
+
+    #[test]
+    fn overlap_is_one_inside_and_zero_in_turns() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let fetch = [(ms(0), ms(50)), (ms(40), ms(100))];
+        let parse_inside = [(ms(10), ms(20)), (ms(60), ms(90))];
+        let parse_after = [(ms(100), ms(150))];
+        assert!((overlap(&fetch, &parse_inside) - 1.0).abs() < 1e-9);
+        assert_eq!(overlap(&fetch, &parse_after), 0.0);
     }
 }
