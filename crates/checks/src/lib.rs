@@ -28,6 +28,7 @@ pub mod lost_updates;
 pub mod machine;
 pub mod mandelbrot;
 pub mod map_reduce;
+pub mod pick_the_model;
 pub mod pipeline;
 pub mod process_pool;
 pub mod processes;

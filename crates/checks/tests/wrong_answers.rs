@@ -420,3 +420,26 @@ wrong!(
     "agrees",
     "Divide by the number of spawns"
 );
+
+// 09/02 pick the model
+wrong!(
+    pick_the_model_python_habits,
+    "../../../solutions/09_choosing/02_pick_the_model/wrong/python_habits.rs",
+    |f| checks::pick_the_model::check(f::choose),
+    "correct",
+    "there is no GIL"
+);
+wrong!(
+    pick_the_model_async_everywhere,
+    "../../../solutions/09_choosing/02_pick_the_model/wrong/async_everywhere.rs",
+    |f| checks::pick_the_model::check(f::choose),
+    "correct",
+    "you chose Async; Threads"
+);
+wrong!(
+    pick_the_model_isolation_last,
+    "../../../solutions/09_choosing/02_pick_the_model/wrong/isolation_last.rs",
+    |f| checks::pick_the_model::check(f::choose),
+    "correct",
+    "a crash in a thread takes the whole program down"
+);

@@ -19,6 +19,7 @@
 //! - [`pipeline`]: lines, a parsing stage and a sink that see their queues (07/01).
 //! - [`process`]: worker processes, their tasks and answers (chapter 05).
 //! - [`service`]: a checksum and a blocking legacy call, for 06/03.
+//! - [`choosing`]: workloads and models, for 09/02.
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
@@ -44,6 +45,7 @@
 pub mod affinity;
 pub mod app;
 pub mod batching;
+pub mod choosing;
 pub mod clock;
 pub mod costs;
 pub mod crawl;

@@ -1,0 +1,15 @@
+//! Wrong: async for all waiting, whatever the volume or the library.
+
+use measured::choosing::{Kind, Model, Workload};
+
+pub fn choose(workload: &Workload) -> Model {
+    if workload.needs_isolation {
+        return Model::Processes;
+    }
+    match workload.kind {
+        Kind::Light => Model::Sequential,
+        Kind::Cpu => Model::Rayon,
+        Kind::Mixed => Model::AsyncWithPool,
+        Kind::Io => Model::Async,
+    }
+}

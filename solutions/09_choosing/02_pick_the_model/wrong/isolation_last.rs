@@ -1,0 +1,15 @@
+//! Wrong: the questions in the wrong order: the kind of work decides
+//! first, so a crashing C library ends up in a thread.
+
+use measured::choosing::{Kind, Model, Workload};
+
+pub fn choose(workload: &Workload) -> Model {
+    match workload.kind {
+        Kind::Light => Model::Sequential,
+        Kind::Cpu => Model::Rayon,
+        Kind::Mixed => Model::AsyncWithPool,
+        Kind::Io if workload.needs_isolation => Model::Processes,
+        Kind::Io if !workload.async_library || workload.operations < 100 => Model::Threads,
+        Kind::Io => Model::Async,
+    }
+}
