@@ -135,7 +135,7 @@ mod tests {
         }
     }
 
-    const TWO: StructureNeed = StructureNeed { m: 2 };
+    const TWO: StructureNeed = StructureNeed::new(2);
 
     #[test]
     fn a_sequential_loop_in_disguise_is_told_why() {

@@ -73,6 +73,7 @@ pub fn check(run_all: impl Fn(&[Script], usize) -> Vec<u64>) -> Report {
         CpuExercise {
             name: NAME,
             one_at_a_time: "1 script ran at a time: do your threads share one interpreter? Its lock lets one script run at once, whatever the number of threads: give each worker an `Interpreter::new()` of its own.",
+            average_fraction: measured::grade::AVERAGE_FRACTION,
         },
         |target| Scripts::sized(target, SCRIPTS),
         |scripts: &Scripts| run_all(scripts.scripts(), workers),

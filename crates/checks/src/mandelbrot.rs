@@ -85,6 +85,7 @@ pub fn check(render: impl Fn(&Mandelbrot) -> Vec<u8>) -> Report {
     let exercise = CpuExercise {
         name: NAME,
         one_at_a_time: "1 row in flight at a time: is it `iter()` where `into_par_iter()` belongs, or a lock held while a row renders?",
+        average_fraction: measured::grade::AVERAGE_FRACTION,
     };
     let mut report = cpu::check(exercise, Mandelbrot::sized, &render);
     let correct = report

@@ -19,6 +19,7 @@ pub fn check(total: impl Fn(&SumOfSquares) -> u64) -> Report {
     let exercise = CpuExercise {
         name: NAME,
         one_at_a_time: "1 chunk in flight at a time: is it `iter()` where `into_par_iter()` belongs, or a lock held around the work?",
+        average_fraction: measured::grade::AVERAGE_FRACTION,
     };
     check_sum_of_squares(exercise, total)
 }

@@ -11,6 +11,7 @@
 //! measured in the same run. A pipeline that never finishes (a sender never
 //! dropped) gets a verdict after a few seconds, not a hang.
 
+use std::collections::HashSet;
 use std::time::Duration;
 
 use measured::measure::parallelism;
@@ -80,10 +81,42 @@ impl CpuWork for Lines {
     }
 }
 
-/// Threads of this process now (Linux), to see that a pipeline's threads
-/// have all ended.
-fn threads_now() -> Option<usize> {
-    std::fs::read_dir("/proc/self/task").ok().map(|d| d.count())
+/// The threads of this process that are alive now (Linux): ids of tasks
+/// under /proc/self/task, leaving out those already exiting (states Z and X:
+/// a joined thread can linger there for a moment on a busy machine).
+fn live_threads() -> Option<HashSet<u32>> {
+    let entries = std::fs::read_dir("/proc/self/task").ok()?;
+    let mut live = HashSet::new();
+    for entry in entries.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let state = stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next());
+        if !matches!(state, Some("Z" | "X")) {
+            live.insert(tid);
+        }
+    }
+    Some(live)
+}
+
+/// Threads alive now that were not alive `before`, waiting up to a second
+/// for threads that are ending to be gone.
+fn new_threads(before: &Option<HashSet<u32>>) -> Option<usize> {
+    let before = before.as_ref()?;
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        let now = live_threads()?;
+        let new = now.difference(before).count();
+        if new == 0 || std::time::Instant::now() > deadline {
+            return Some(new);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
 }
 
 /// Checks a `run`.
@@ -96,7 +129,7 @@ pub fn check(run: impl RunFn) -> Report {
     // First a watched run: does it finish, keep its queues bounded, and
     // end its threads?
     let lines = Lines::new(LINES, units_per_line(crate::cpu::BASELINE, LINES), seed);
-    let before = threads_now();
+    let before = live_threads();
     let watched = {
         let (lines, run) = (lines.clone(), run.clone());
         watch(LIMIT, move || {
@@ -112,15 +145,7 @@ pub fn check(run: impl RunFn) -> Report {
             ))
             .diagnose("Your pipeline never finished: a stage is still waiting for more input. A `for x in receiver` loop ends only when every `Sender` of that channel is dropped, including the one you created and cloned for the workers: drop it (or move it into a thread) once the clones are made.");
     }
-    // The threads it started have a moment to be gone from /proc.
-    let mut after = threads_now();
-    for _ in 0..20 {
-        if after <= before {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(5));
-        after = threads_now();
-    }
+    let left = new_threads(&before);
     let want: Vec<Record> = (0..LINES).map(|i| lines.expected(i)).collect();
     let got = lines.records();
     if got != want {
@@ -143,21 +168,21 @@ pub fn check(run: impl RunFn) -> Report {
     } else {
         Ok(Evidence::pass("bounded queues", queues))
     };
-    let exits = match (before, after) {
-        (Some(b), Some(a)) if a > b => Err((
-            Evidence::fail(
-                "threads exit",
-                format!("{} more threads alive after `run` returned than before", a - b),
-            ),
-            "Threads were still running after your pipeline returned: join every thread you start (a `std::thread::scope` does it for you) so that `run` returns only when all the work is done.".to_owned(),
-        )),
-        (Some(_), Some(_)) => Ok(Evidence::pass(
+    let exits = match left {
+        Some(0) => Ok(Evidence::pass(
             "threads exit",
             "every thread the pipeline started had ended when `run` returned",
         )),
-        _ => Ok(Evidence::skipped(
+        Some(n) => Err((
+            Evidence::fail(
+                "threads exit",
+                format!("{n} threads the pipeline started were still alive a second after `run` returned"),
+            ),
+            "Threads were still running after your pipeline returned: join every thread you start (a `std::thread::scope` does it for you) so that `run` returns only when all the work is done.".to_owned(),
+        )),
+        None => Ok(Evidence::skipped(
             "threads exit",
-            "this platform cannot count threads (no /proc): not checked",
+            "this platform cannot list threads (no /proc): not checked",
         )),
     };
 
@@ -170,6 +195,12 @@ pub fn check(run: impl RunFn) -> Report {
     let exercise = CpuExercise {
         name: NAME,
         one_at_a_time: "1 line parsed at a time: the parsing stage has one thread, or the workers share one lock. Start `workers` parsing threads, each with its own clone of the receiver.",
+        // The parsers wait on a queue fed by a reader thread that competes
+        // for the same cores: with a one-core hog the reference's average
+        // fell to between 1.07 and 1.7 of 2 while it was perfectly right.
+        // So the high-water mark and the largest share carry the structure
+        // here; the average is shown, not graded.
+        average_fraction: 0.0,
     };
     let mut cpu = cpu_check(
         exercise,

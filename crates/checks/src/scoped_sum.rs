@@ -19,6 +19,7 @@ pub fn check(total: impl Fn(&SumOfSquares) -> u64) -> Report {
     let exercise = CpuExercise {
         name: NAME,
         one_at_a_time: "1 chunk in flight at a time: are you joining each thread right after spawning it? Spawn every thread inside the scope first, then join them.",
+        average_fraction: measured::grade::AVERAGE_FRACTION,
     };
     check_sum_of_squares(exercise, total)
 }

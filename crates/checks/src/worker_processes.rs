@@ -175,7 +175,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
 
     // Side by side: the answers carry when and where each task ran.
     let m = workers.min(p).min(tasks.len());
-    let need = StructureNeed { m };
+    let need = StructureNeed::new(m);
     let items = recorded(&answers);
     let stats = items.stats();
     let (evidence, cause) = structure_evidence(&stats, need);
