@@ -24,7 +24,6 @@ use rayon::prelude::*;
 use verdict::{Evidence, Report};
 
 use crate::asynch::block_on_watched;
-use crate::gather::hung;
 use crate::harness::{ms, time_chart};
 use crate::processes::Watched;
 
@@ -88,6 +87,13 @@ where
     Fut: Future<Output = Vec<Result<u64, FetchError>>>,
 {
     let report = Report::new(NAME);
+    // rayon's global pool, if this process has not started it yet, runs at
+    // a lower priority, like the runtime's blocking pool (see `asynch`):
+    // the heartbeat then measures whether the runtime's thread was blocked,
+    // not how busy the cores are with parsing correctly moved off it.
+    let _ = rayon::ThreadPoolBuilder::new()
+        .start_handler(|_| crate::asynch::lower_this_threads_priority())
+        .build_global();
     let server = match LatencyServer::start(ServerConfig {
         latency: LATENCY,
         max_in_flight: Some(LIMIT_IN_FLIGHT),
@@ -167,7 +173,14 @@ where
     };
     let rounds = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "crawling"),
+        Watched::TimedOut { .. } => {
+            return report
+                .with(Evidence::fail(
+                    "correct",
+                    format!("`crawl` had not returned after {} s", LIMIT.as_secs()),
+                ))
+                .diagnose("Your `crawl` never finished. Is a task awaiting a result nobody sends (a `oneshot` sender dropped without sending, a parse that never ran), or a permit never given back?");
+        }
     };
     let stats = server.stats();
     if let Some(round) = rounds.iter().find(|r| r.results != want) {
