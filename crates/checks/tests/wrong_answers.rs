@@ -1,445 +1,301 @@
 //! Every wrong-but-tempting version kept beside a solution fails its
 //! exercise's checks, on the evidence and with the diagnosis a learner who
 //! wrote it needs. The fixtures are modules of this one test binary.
+//!
+//! libtest-mimic runs them one at a time on the main thread: the checks
+//! measure time and count the threads this process starts, so no other
+//! test may run, or even start its thread, during a check (libtest's own
+//! harness starts a thread per test, which a check would count as one the
+//! learner left running). `SHOW_REPORTS=1` prints every fixture's report.
 
-use std::sync::Mutex;
-
-use verdict::Report;
-
-/// Checks measure time: run them one at a time, not side by side.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+use libtest_mimic::{Arguments, Failed, Trial};
 
 mod support;
 
-/// Asserts `report` fails on `evidence` with a diagnosis containing `cause`.
-fn assert_fails(report: Report, evidence: &str, cause: &str) {
-    if let Err(why) = support::fails_as_expected(&report, evidence, cause) {
-        panic!("{why}");
-    }
-}
-
-macro_rules! wrong {
-    ($test:ident, $path:literal, |$m:ident| $check:expr, $evidence:literal, $cause:literal) => {
-        #[test]
-        fn $test() {
+macro_rules! fixtures {
+    ($(
+        $name:ident: $path:literal, |$f:ident| $check:expr, $evidence:literal, $cause:literal;
+    )*) => {
+        $(
             #[path = $path]
             #[allow(dead_code)]
-            mod $m;
-            let _guard = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-            let report = checks::run("fixture", || $check);
-            assert_fails(report, $evidence, $cause);
+            mod $name;
+        )*
+
+        fn trials() -> Vec<Trial> {
+            vec![$(
+                Trial::test(stringify!($name), || {
+                    use $name as $f;
+                    let report = checks::run("fixture", || $check);
+                    if std::env::var_os("SHOW_REPORTS").is_some() {
+                        eprintln!("{}", report.to_json());
+                    }
+                    support::fails_as_expected(&report, $evidence, $cause).map_err(Failed::from)
+                }),
+            )*]
         }
     };
 }
 
-// 01/01 heartbeat
-wrong!(
-    heartbeat_on_the_app_thread,
-    "../../../solutions/01_why/01_heartbeat/wrong/on_the_app_thread.rs",
-    |f| checks::heartbeat::check(f::run_app),
-    "concurrent",
-    "ran on the app's own thread"
-);
-wrong!(
-    heartbeat_spawn_then_join,
-    "../../../solutions/01_why/01_heartbeat/wrong/spawn_then_join.rs",
-    |f| checks::heartbeat::check(f::run_app),
-    "responsive",
-    "are you joining the thread right after spawning it?"
-);
-wrong!(
-    heartbeat_sleepy_ticks,
-    "../../../solutions/01_why/01_heartbeat/wrong/sleepy_ticks.rs",
-    |f| checks::heartbeat::check(f::run_app),
-    "responsive",
-    "sleep `App::TICK` between ticks"
-);
-
-// 01/02 profile
-wrong!(
-    profile_wall_twice,
-    "../../../solutions/01_why/02_profile/wrong/wall_twice.rs",
-    |f| checks::profile::check(f::profile, f::classify),
-    "times",
-    "are you measuring wall time twice?"
-);
-wrong!(
-    profile_calling_thread_only,
-    "../../../solutions/01_why/02_profile/wrong/calling_thread_only.rs",
-    |f| checks::profile::check(f::profile, f::classify),
-    "times",
-    "are you timing only the calling thread?"
-);
-wrong!(
-    profile_upside_down_ratio,
-    "../../../solutions/01_why/02_profile/wrong/upside_down_ratio.rs",
-    |f| checks::profile::check(f::profile, f::classify),
-    "classify",
-    "upside down"
-);
-
-// 03/01 download
-wrong!(
-    download_spawn_then_join,
-    "../../../solutions/03_threads/01_download/wrong/spawn_then_join.rs",
-    |f| checks::download::check(f::download_all),
-    "concurrent",
-    "1 request in flight at a time: are you joining each thread right after spawning it"
-);
-wrong!(
-    download_thread_per_page,
-    "../../../solutions/03_threads/01_download/wrong/thread_per_page.rs",
-    |f| checks::download::check(f::download_all),
-    "concurrent",
-    "a thread per page?"
-);
-wrong!(
-    download_completion_order,
-    "../../../solutions/03_threads/01_download/wrong/completion_order.rs",
-    |f| checks::download::check(f::download_all),
-    "correct",
-    "not the order of `urls`"
-);
-
-// 03/02 lost updates
-wrong!(
-    lost_updates_argument_order_locks,
-    "../../../solutions/03_threads/02_lost_updates/wrong/argument_order_locks.rs",
-    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
-    "no deadlock",
-    "Deadlock"
-);
-wrong!(
-    lost_updates_check_then_act,
-    "../../../solutions/03_threads/02_lost_updates/wrong/check_then_act.rs",
-    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
-    "no overdraft",
-    "went below zero"
-);
-wrong!(
-    lost_updates_half_fixed_atomics,
-    "../../../solutions/03_threads/02_lost_updates/wrong/half_fixed_atomics.rs",
-    |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
-    "no overdraft",
-    "went below zero"
-);
-
-// 03/03 thread pool
-wrong!(
-    thread_pool_thread_per_job,
-    "../../../solutions/03_threads/03_thread_pool/wrong/thread_per_job.rs",
-    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
-    "bounded",
-    "a new thread per job?"
-);
-wrong!(
-    thread_pool_dies_on_panic,
-    "../../../solutions/03_threads/03_thread_pool/wrong/dies_on_panic.rs",
-    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
-    "panics",
-    "a panic killed the worker"
-);
-wrong!(
-    thread_pool_lock_held_while_running,
-    "../../../solutions/03_threads/03_thread_pool/wrong/lock_held_while_running.rs",
-    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
-    "bounded",
-    "holding the queue's lock while it runs its job?"
-);
-wrong!(
-    thread_pool_drop_without_join,
-    "../../../solutions/03_threads/03_thread_pool/wrong/drop_without_join.rs",
-    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
-    "shutdown",
-    "close the queue (drop the sender), then join every worker"
-);
-wrong!(
-    thread_pool_runs_on_caller,
-    "../../../solutions/03_threads/03_thread_pool/wrong/runs_on_caller.rs",
-    |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
-    "correct",
-    "`submit` should queue the job for a worker, not run it"
-);
-
-// 04/01 map-reduce with rayon
-wrong!(
-    map_reduce_forgot_par_iter,
-    "../../../solutions/04_parallelism/01_map_reduce/wrong/forgot_par_iter.rs",
-    |f| checks::map_reduce::check(f::total),
-    "concurrent",
-    "is it `iter()` where `into_par_iter()` belongs"
-);
-wrong!(
-    map_reduce_lock_around_the_work,
-    "../../../solutions/04_parallelism/01_map_reduce/wrong/lock_around_the_work.rs",
-    |f| checks::map_reduce::check(f::total),
-    "concurrent",
-    "a lock held around the work"
-);
-
-// 04/03 scoped threads
-wrong!(
-    scoped_sum_spawn_then_join,
-    "../../../solutions/04_parallelism/03_scoped_sum/wrong/spawn_then_join.rs",
-    |f| checks::scoped_sum::check(f::total),
-    "concurrent",
-    "are you joining each thread right after spawning it?"
-);
-wrong!(
-    scoped_sum_ninety_ten,
-    "../../../solutions/04_parallelism/03_scoped_sum/wrong/ninety_ten.rs",
-    |f| checks::scoped_sum::check(f::total),
-    "concurrent",
-    "most of the work"
-);
-
-// 04/02 Mandelbrot
-wrong!(
-    mandelbrot_two_halves,
-    "../../../solutions/04_parallelism/02_mandelbrot/wrong/two_halves.rs",
-    |f| checks::mandelbrot::check(f::render),
-    "concurrent",
-    "most of the work"
-);
-wrong!(
-    mandelbrot_rows_as_they_finish,
-    "../../../solutions/04_parallelism/02_mandelbrot/wrong/rows_as_they_finish.rs",
-    |f| checks::mandelbrot::check(f::render),
-    "correct",
-    "The rows are all there, in another order"
-);
-
-// 02/01 build a GIL
-wrong!(
-    build_a_gil_never_asks_to_switch,
-    "../../../solutions/02_gil/01_build_a_gil/wrong/never_asks_to_switch.rs",
-    |f| checks::build_a_gil::check(f::Gil::new),
-    "fair",
-    "a waiter must ask for it after a switch interval"
-);
-wrong!(
-    build_a_gil_holds_the_lock_while_blocking,
-    "../../../solutions/02_gil/01_build_a_gil/wrong/holds_the_lock_while_blocking.rs",
-    |f| checks::build_a_gil::check(f::Gil::new),
-    "io overlaps",
-    "a blocking call must run without the lock"
-);
-wrong!(
-    build_a_gil_no_lock_at_all,
-    "../../../solutions/02_gil/01_build_a_gil/wrong/no_lock_at_all.rs",
-    |f| checks::build_a_gil::check(f::Gil::new),
-    "exclusive",
-    "Two threads held the lock at once"
-);
-
-// 02/02 one interpreter per worker
-wrong!(
-    interpreters_one_shared_interpreter,
-    "../../../solutions/02_gil/02_interpreters/wrong/one_shared_interpreter.rs",
-    |f| checks::interpreters::check(f::run_all),
-    "concurrent",
-    "do your threads share one interpreter?"
-);
-wrong!(
-    interpreters_results_as_they_come,
-    "../../../solutions/02_gil/02_interpreters/wrong/results_as_they_come.rs",
-    |f| checks::interpreters::check(f::run_all),
-    "correct",
-    "out of order"
-);
-
-// 06/01 gather
-wrong!(
-    gather_await_in_a_loop,
-    "../../../solutions/06_async/01_gather/wrong/await_in_a_loop.rs",
-    |f| checks::gather::check(f::fetch_all),
-    "concurrent",
-    "`.await` inside a loop waits for each request"
-);
-wrong!(
-    gather_spawn_then_await,
-    "../../../solutions/06_async/01_gather/wrong/spawn_then_await.rs",
-    |f| checks::gather::check(f::fetch_all),
-    "concurrent",
-    "awaiting a spawned task's handle right after spawning it"
-);
-wrong!(
-    gather_polite_sleep,
-    "../../../solutions/06_async/01_gather/wrong/polite_sleep.rs",
-    |f| checks::gather::check(f::fetch_all),
-    "never blocks",
-    "`std::thread::sleep`"
-);
-
-// 06/02 bounded
-wrong!(
-    bounded_unbounded,
-    "../../../solutions/06_async/02_bounded/wrong/unbounded.rs",
-    |f| checks::bounded::check(f::fetch_bounded),
-    "within the limit",
-    "The server turned requests away"
-);
-wrong!(
-    bounded_permit_dropped,
-    "../../../solutions/06_async/02_bounded/wrong/permit_dropped.rs",
-    |f| checks::bounded::check(f::fetch_bounded),
-    "within the limit",
-    "`let _ = ...` drops it at once"
-);
-wrong!(
-    bounded_one_at_a_time,
-    "../../../solutions/06_async/02_bounded/wrong/one_at_a_time.rs",
-    |f| checks::bounded::check(f::fetch_bounded),
-    "within the limit",
-    "Fewer requests ran at once than the server allows"
-);
-
-// 06/03 don't block the loop
-wrong!(
-    dont_block_inline,
-    "../../../solutions/06_async/03_dont_block/wrong/inline.rs",
-    |f| checks::dont_block::check(f::handle),
-    "responsive",
-    "Move every blocking call and every heavy computation into `tokio::task::spawn_blocking"
-);
-wrong!(
-    dont_block_tokio_spawn,
-    "../../../solutions/06_async/03_dont_block/wrong/tokio_spawn.rs",
-    |f| checks::dont_block::check(f::handle),
-    "responsive",
-    "`tokio::spawn` is not enough"
-);
-wrong!(
-    dont_block_half_fixed,
-    "../../../solutions/06_async/03_dont_block/wrong/half_fixed.rs",
-    |f| checks::dont_block::check(f::handle),
-    "responsive",
-    "spawn_blocking"
-);
-
-// 06/04 deadlines
-wrong!(
-    deadlines_deadline_only,
-    "../../../solutions/06_async/04_deadlines/wrong/deadline_only.rs",
-    |f| checks::deadlines::check(f::fetch_with_deadlines),
-    "correct",
-    "wrap each request in `tokio::time::timeout(job_timeout"
-);
-wrong!(
-    deadlines_select_around_all,
-    "../../../solutions/06_async/04_deadlines/wrong/select_around_all.rs",
-    |f| checks::deadlines::check(f::fetch_with_deadlines),
-    "correct",
-    "not as one `select!` around the whole batch"
-);
-wrong!(
-    deadlines_label_afterwards,
-    "../../../solutions/06_async/04_deadlines/wrong/label_afterwards.rs",
-    |f| checks::deadlines::check(f::fetch_with_deadlines),
-    "cancelled",
-    "drop its future"
-);
-
-// 07/01 pipeline
-wrong!(
-    pipeline_unbounded,
-    "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
-    |f| checks::pipeline::check(f::run),
-    "bounded queues",
-    "the channel is unbounded"
-);
-wrong!(
-    pipeline_sender_kept,
-    "../../../solutions/07_channels/01_pipeline/wrong/sender_kept.rs",
-    |f| checks::pipeline::check(f::run),
-    "correct",
-    "including the one you created and cloned for the workers"
-);
-wrong!(
-    pipeline_one_parser,
-    "../../../solutions/07_channels/01_pipeline/wrong/one_parser.rs",
-    |f| checks::pipeline::check(f::run),
-    "concurrent",
-    "the parsing stage has one thread"
-);
-
-// 07/02 select
-wrong!(
-    select_blocking_recv,
-    "../../../solutions/07_channels/02_select/wrong/blocking_recv.rs",
-    |f| checks::select::check(f::batcher),
-    "correct",
-    "select!"
-);
-wrong!(
-    select_busy_poll,
-    "../../../solutions/07_channels/02_select/wrong/busy_poll.rs",
-    |f| checks::select::check(f::batcher),
-    "sleeps while waiting",
-    "polls instead of waiting"
-);
-wrong!(
-    select_timer_from_last_value,
-    "../../../solutions/07_channels/02_select/wrong/timer_from_last_value.rs",
-    |f| checks::select::check(f::batcher),
-    "on time",
-    "do not restart it on every value"
-);
-
-// 08/01 crawler
-wrong!(
-    crawler_fetch_then_parse,
-    "../../../solutions/08_mixed/01_crawler/wrong/fetch_then_parse.rs",
-    |f| checks::crawler::check(f::crawl),
-    "overlapped",
-    "Fetching and parsing took turns"
-);
-wrong!(
-    crawler_parse_inline,
-    "../../../solutions/08_mixed/01_crawler/wrong/parse_inline.rs",
-    |f| checks::crawler::check(f::crawl),
-    "responsive",
-    "parsing is CPU work and ran on it"
-);
-
-// 09/01 spawn costs: the process measured is `true`, which exits at once.
+/// 09/01 spawn costs: the process measured is `true`, which exits at once.
 fn exits_at_once() -> measured::process::Spawner {
     measured::process::Spawner::new("true", Vec::<String>::new())
 }
-wrong!(
-    spawn_costs_sleepy_thread,
-    "../../../solutions/09_choosing/01_spawn_costs/wrong/sleepy_thread.rs",
-    |f| checks::spawn_costs::check(f::measure, exits_at_once()),
-    "order",
-    "Your thread figure is"
-);
-wrong!(
-    spawn_costs_wrong_divisor,
-    "../../../solutions/09_choosing/01_spawn_costs/wrong/wrong_divisor.rs",
-    |f| checks::spawn_costs::check(f::measure, exits_at_once()),
-    "agrees",
-    "Divide by the number of spawns"
-);
 
-// 09/02 pick the model
-wrong!(
-    pick_the_model_python_habits,
-    "../../../solutions/09_choosing/02_pick_the_model/wrong/python_habits.rs",
-    |f| checks::pick_the_model::check(f::choose),
-    "correct",
-    "there is no GIL"
-);
-wrong!(
-    pick_the_model_async_everywhere,
-    "../../../solutions/09_choosing/02_pick_the_model/wrong/async_everywhere.rs",
-    |f| checks::pick_the_model::check(f::choose),
-    "correct",
-    "you chose Async; Threads"
-);
-wrong!(
-    pick_the_model_isolation_last,
-    "../../../solutions/09_choosing/02_pick_the_model/wrong/isolation_last.rs",
-    |f| checks::pick_the_model::check(f::choose),
-    "correct",
-    "a crash in a thread takes the whole program down"
-);
+fixtures! {
+    // 01/01 heartbeat
+    heartbeat_on_the_app_thread:
+        "../../../solutions/01_why/01_heartbeat/wrong/on_the_app_thread.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "concurrent", "ran on the app's own thread";
+    heartbeat_spawn_then_join:
+        "../../../solutions/01_why/01_heartbeat/wrong/spawn_then_join.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "responsive", "are you joining the thread right after spawning it?";
+    heartbeat_sleepy_ticks:
+        "../../../solutions/01_why/01_heartbeat/wrong/sleepy_ticks.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "responsive", "sleep `App::TICK` between ticks";
+
+    // 01/02 profile
+    profile_wall_twice:
+        "../../../solutions/01_why/02_profile/wrong/wall_twice.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "times", "are you measuring wall time twice?";
+    profile_calling_thread_only:
+        "../../../solutions/01_why/02_profile/wrong/calling_thread_only.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "times", "are you timing only the calling thread?";
+    profile_upside_down_ratio:
+        "../../../solutions/01_why/02_profile/wrong/upside_down_ratio.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "classify", "upside down";
+
+    // 03/01 download
+    download_spawn_then_join:
+        "../../../solutions/03_threads/01_download/wrong/spawn_then_join.rs",
+        |f| checks::download::check(f::download_all),
+        "concurrent", "1 request in flight at a time: are you joining each thread right after spawning it";
+    download_thread_per_page:
+        "../../../solutions/03_threads/01_download/wrong/thread_per_page.rs",
+        |f| checks::download::check(f::download_all),
+        "concurrent", "a thread per page?";
+    download_completion_order:
+        "../../../solutions/03_threads/01_download/wrong/completion_order.rs",
+        |f| checks::download::check(f::download_all),
+        "correct", "not the order of `urls`";
+
+    // 03/02 lost updates
+    lost_updates_argument_order_locks:
+        "../../../solutions/03_threads/02_lost_updates/wrong/argument_order_locks.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no deadlock", "Deadlock";
+    lost_updates_check_then_act:
+        "../../../solutions/03_threads/02_lost_updates/wrong/check_then_act.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no overdraft", "went below zero";
+    lost_updates_half_fixed_atomics:
+        "../../../solutions/03_threads/02_lost_updates/wrong/half_fixed_atomics.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no overdraft", "went below zero";
+
+    // 03/03 thread pool
+    thread_pool_thread_per_job:
+        "../../../solutions/03_threads/03_thread_pool/wrong/thread_per_job.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "bounded", "a new thread per job?";
+    thread_pool_dies_on_panic:
+        "../../../solutions/03_threads/03_thread_pool/wrong/dies_on_panic.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "panics", "a panic killed the worker";
+    thread_pool_lock_held_while_running:
+        "../../../solutions/03_threads/03_thread_pool/wrong/lock_held_while_running.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "bounded", "holding the queue's lock while it runs its job?";
+    thread_pool_drop_without_join:
+        "../../../solutions/03_threads/03_thread_pool/wrong/drop_without_join.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "shutdown", "close the queue (drop the sender), then join every worker";
+    thread_pool_runs_on_caller:
+        "../../../solutions/03_threads/03_thread_pool/wrong/runs_on_caller.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "correct", "`submit` should queue the job for a worker, not run it";
+
+    // 04/01 map-reduce with rayon
+    map_reduce_forgot_par_iter:
+        "../../../solutions/04_parallelism/01_map_reduce/wrong/forgot_par_iter.rs",
+        |f| checks::map_reduce::check(f::total),
+        "concurrent", "is it `iter()` where `into_par_iter()` belongs";
+    map_reduce_lock_around_the_work:
+        "../../../solutions/04_parallelism/01_map_reduce/wrong/lock_around_the_work.rs",
+        |f| checks::map_reduce::check(f::total),
+        "concurrent", "a lock held around the work";
+
+    // 04/03 scoped threads
+    scoped_sum_spawn_then_join:
+        "../../../solutions/04_parallelism/03_scoped_sum/wrong/spawn_then_join.rs",
+        |f| checks::scoped_sum::check(f::total),
+        "concurrent", "are you joining each thread right after spawning it?";
+    scoped_sum_ninety_ten:
+        "../../../solutions/04_parallelism/03_scoped_sum/wrong/ninety_ten.rs",
+        |f| checks::scoped_sum::check(f::total),
+        "concurrent", "most of the work";
+
+    // 04/02 Mandelbrot
+    mandelbrot_two_halves:
+        "../../../solutions/04_parallelism/02_mandelbrot/wrong/two_halves.rs",
+        |f| checks::mandelbrot::check(f::render),
+        "concurrent", "most of the work";
+    mandelbrot_rows_as_they_finish:
+        "../../../solutions/04_parallelism/02_mandelbrot/wrong/rows_as_they_finish.rs",
+        |f| checks::mandelbrot::check(f::render),
+        "correct", "The rows are all there, in another order";
+
+    // 02/01 build a GIL
+    build_a_gil_never_asks_to_switch:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/never_asks_to_switch.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "fair", "a waiter must ask for it after a switch interval";
+    build_a_gil_holds_the_lock_while_blocking:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/holds_the_lock_while_blocking.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "io overlaps", "a blocking call must run without the lock";
+    build_a_gil_no_lock_at_all:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/no_lock_at_all.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "exclusive", "Two threads held the lock at once";
+
+    // 02/02 one interpreter per worker
+    interpreters_one_shared_interpreter:
+        "../../../solutions/02_gil/02_interpreters/wrong/one_shared_interpreter.rs",
+        |f| checks::interpreters::check(f::run_all),
+        "concurrent", "do your threads share one interpreter?";
+    interpreters_results_as_they_come:
+        "../../../solutions/02_gil/02_interpreters/wrong/results_as_they_come.rs",
+        |f| checks::interpreters::check(f::run_all),
+        "correct", "out of order";
+
+    // 06/01 gather
+    gather_await_in_a_loop:
+        "../../../solutions/06_async/01_gather/wrong/await_in_a_loop.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "concurrent", "`.await` inside a loop waits for each request";
+    gather_spawn_then_await:
+        "../../../solutions/06_async/01_gather/wrong/spawn_then_await.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "concurrent", "awaiting a spawned task's handle right after spawning it";
+    gather_polite_sleep:
+        "../../../solutions/06_async/01_gather/wrong/polite_sleep.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "never blocks", "`std::thread::sleep`";
+
+    // 06/02 bounded
+    bounded_unbounded:
+        "../../../solutions/06_async/02_bounded/wrong/unbounded.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "within the limit", "The server turned requests away";
+    bounded_permit_dropped:
+        "../../../solutions/06_async/02_bounded/wrong/permit_dropped.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "within the limit", "`let _ = ...` drops it at once";
+    bounded_one_at_a_time:
+        "../../../solutions/06_async/02_bounded/wrong/one_at_a_time.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "within the limit", "Fewer requests ran at once than the server allows";
+
+    // 06/03 don't block the loop
+    dont_block_inline:
+        "../../../solutions/06_async/03_dont_block/wrong/inline.rs",
+        |f| checks::dont_block::check(f::handle),
+        "responsive", "Move every blocking call and every heavy computation into `tokio::task::spawn_blocking";
+    dont_block_tokio_spawn:
+        "../../../solutions/06_async/03_dont_block/wrong/tokio_spawn.rs",
+        |f| checks::dont_block::check(f::handle),
+        "responsive", "`tokio::spawn` is not enough";
+    dont_block_half_fixed:
+        "../../../solutions/06_async/03_dont_block/wrong/half_fixed.rs",
+        |f| checks::dont_block::check(f::handle),
+        "responsive", "spawn_blocking";
+
+    // 06/04 deadlines
+    deadlines_deadline_only:
+        "../../../solutions/06_async/04_deadlines/wrong/deadline_only.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "correct", "wrap each request in `tokio::time::timeout(job_timeout";
+    deadlines_select_around_all:
+        "../../../solutions/06_async/04_deadlines/wrong/select_around_all.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "correct", "not as one `select!` around the whole batch";
+    deadlines_label_afterwards:
+        "../../../solutions/06_async/04_deadlines/wrong/label_afterwards.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "cancelled", "drop its future";
+
+    // 07/01 pipeline
+    pipeline_unbounded:
+        "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
+        |f| checks::pipeline::check(f::run),
+        "bounded queues", "the channel is unbounded";
+    pipeline_sender_kept:
+        "../../../solutions/07_channels/01_pipeline/wrong/sender_kept.rs",
+        |f| checks::pipeline::check(f::run),
+        "correct", "including the one you created and cloned for the workers";
+    pipeline_one_parser:
+        "../../../solutions/07_channels/01_pipeline/wrong/one_parser.rs",
+        |f| checks::pipeline::check(f::run),
+        "concurrent", "the parsing stage has one thread";
+
+    // 07/02 select
+    select_blocking_recv:
+        "../../../solutions/07_channels/02_select/wrong/blocking_recv.rs",
+        |f| checks::select::check(f::batcher),
+        "correct", "select!";
+    select_busy_poll:
+        "../../../solutions/07_channels/02_select/wrong/busy_poll.rs",
+        |f| checks::select::check(f::batcher),
+        "sleeps while waiting", "polls instead of waiting";
+    select_timer_from_last_value:
+        "../../../solutions/07_channels/02_select/wrong/timer_from_last_value.rs",
+        |f| checks::select::check(f::batcher),
+        "on time", "do not restart it on every value";
+
+    // 08/01 crawler
+    crawler_fetch_then_parse:
+        "../../../solutions/08_mixed/01_crawler/wrong/fetch_then_parse.rs",
+        |f| checks::crawler::check(f::crawl),
+        "overlapped", "Fetching and parsing took turns";
+    crawler_parse_inline:
+        "../../../solutions/08_mixed/01_crawler/wrong/parse_inline.rs",
+        |f| checks::crawler::check(f::crawl),
+        "responsive", "parsing is CPU work and ran on it";
+
+    // 09/01 spawn costs
+    spawn_costs_sleepy_thread:
+        "../../../solutions/09_choosing/01_spawn_costs/wrong/sleepy_thread.rs",
+        |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+        "order", "Your thread figure is";
+    spawn_costs_wrong_divisor:
+        "../../../solutions/09_choosing/01_spawn_costs/wrong/wrong_divisor.rs",
+        |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+        "agrees", "Divide by the number of spawns";
+
+    // 09/02 pick the model
+    pick_the_model_python_habits:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/python_habits.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "there is no GIL";
+    pick_the_model_async_everywhere:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/async_everywhere.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "you chose Async; Threads";
+    pick_the_model_isolation_last:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/isolation_last.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "a crash in a thread takes the whole program down";
+}
+
+fn main() {
+    let mut arguments = Arguments::from_args();
+    arguments.test_threads = Some(1);
+    libtest_mimic::run(&arguments, trials()).exit();
+}
