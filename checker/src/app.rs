@@ -22,6 +22,9 @@ pub enum Grade {
     NotPassed,
     /// The checker could not get the result it needed (`doctor`).
     Unavailable,
+    /// The tree was not graded: its protected files differ from the
+    /// integrity manifest (`grade`).
+    Refused,
 }
 
 impl Grade {
@@ -40,6 +43,7 @@ impl Grade {
             Grade::Passed => exit_codes::SUCCESS,
             Grade::NotPassed => exit_codes::CHECK_FAILED,
             Grade::Unavailable => exit_codes::ENVIRONMENT_ERROR,
+            Grade::Refused => exit_codes::INTEGRITY_FAILED,
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum Command {
     Run {
         /// The exercise's name, as `list` shows it.
         name: String,
+        /// Also draw which thread ran which work item when: in the
+        /// terminal, and as an SVG beside the report.
+        #[arg(long)]
+        timeline: bool,
     },
     /// Move to the next exercise not done yet, and run it.
     Next,
@@ -49,7 +53,11 @@ pub enum Command {
     },
     /// Run the current exercise, then again on every save.
     /// Keys: q quit, r re-run, h hint, n next (once it passes).
-    Watch,
+    Watch {
+        /// Draw each run's timeline too (see `run --timeline`).
+        #[arg(long)]
+        timeline: bool,
+    },
     /// Run every exercise's checks (or every solution's) and summarise.
     Verify {
         /// Check the solutions instead of your exercises.

@@ -22,6 +22,11 @@ pub const COURSE_ERROR: u8 = 3;
 /// `machine_report`), or a file of its own it could not write.
 pub const ENVIRONMENT_ERROR: u8 = 4;
 
+/// `grade` (or `manifest`) found a file the learner must not change
+/// changed, deleted or added, or no integrity manifest: the tree was not
+/// graded. The message names the file.
+pub const INTEGRITY_FAILED: u8 = 5;
+
 /// Stopped by Ctrl-C; the running check and everything it started were
 /// killed first (128 + SIGINT, as shells report it).
 pub const INTERRUPTED: u8 = 130;

@@ -14,6 +14,7 @@ mod exit_codes;
 mod interrupt;
 mod keys;
 mod label;
+mod limits;
 mod outcome;
 mod process;
 mod progress;
@@ -51,11 +52,13 @@ fn run() -> anyhow::Result<u8> {
     let grade = match cli.command {
         None => commands::show::overview(&mut app, out)?,
         Some(Command::List) => commands::list::list(&app, out)?,
-        Some(Command::Run { name }) => commands::show::run_named(&mut app, out, &name)?,
+        Some(Command::Run { name, timeline }) => {
+            commands::show::run_named(&mut app, out, &name, timeline)?
+        }
         Some(Command::Next) => commands::show::next(&mut app, out)?,
         Some(Command::Hint { name }) => commands::hint::hint(&mut app, out, name.as_deref())?,
         Some(Command::Reset { name, from }) => commands::reset::reset(&app, out, &name, &from)?,
-        Some(Command::Watch) => commands::watch::watch(&mut app, out)?,
+        Some(Command::Watch { timeline }) => commands::watch::watch(&mut app, out, timeline)?,
         Some(Command::Verify { solutions, format }) => {
             commands::verify::verify(&mut app, out, solutions, format)?
         }

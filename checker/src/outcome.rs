@@ -6,6 +6,9 @@ use std::time::Duration;
 use verdict::{Report, Verdict};
 
 /// How one check run ended.
+// A report is far larger than the other variants, but a run holds one
+// outcome per exercise: boxing it would save nothing worth the noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     /// The check ran and wrote a report.
@@ -28,6 +31,36 @@ pub enum Outcome {
     TimedOut {
         /// The timeout that ran out.
         secs: u64,
+    },
+    /// The check went past one of the checker's limits (output, memory,
+    /// processes); it and everything it started were stopped.
+    Stopped {
+        /// Which limit.
+        limit: Limit,
+        /// The first lines it printed.
+        output_head: String,
+    },
+}
+
+/// A limit a check ran into (see `limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// It printed more than this many bytes.
+    Output {
+        /// The limit.
+        bytes: u64,
+    },
+    /// An allocation failed at this many bytes per process.
+    Memory {
+        /// The limit.
+        bytes: u64,
+    },
+    /// It had more processes at once than the limit.
+    Processes {
+        /// The limit.
+        limit: usize,
+        /// How many were counted.
+        seen: usize,
     },
 }
 
@@ -58,6 +91,8 @@ pub enum OutcomeKind {
     Crashed,
     /// The check hung.
     TimedOut,
+    /// The check went past a limit on output, memory or processes.
+    Stopped,
 }
 
 impl OutcomeKind {
@@ -84,6 +119,7 @@ impl Outcome {
             Outcome::CompileError { .. } => OutcomeKind::CompileError,
             Outcome::Crashed { .. } => OutcomeKind::Crashed,
             Outcome::TimedOut { .. } => OutcomeKind::TimedOut,
+            Outcome::Stopped { .. } => OutcomeKind::Stopped,
         }
     }
 }

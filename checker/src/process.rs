@@ -1,12 +1,15 @@
-//! Runs one check binary in its own process group with a timeout, and turns
-//! what it left behind (a report file, an exit status, its output) into an
-//! [`Outcome`]. Nothing it started survives it.
+//! Runs one check binary in its own process group with a timeout and the
+//! [`Limits`] on output, memory and processes, and turns what it left
+//! behind (a report file, an exit status, its output) into an [`Outcome`].
+//! Nothing it started survives it.
 
-use crate::outcome::{CrashPanic, Outcome};
+use crate::limits::{self, GroupCounter, Limits};
+use crate::outcome::{CrashPanic, Limit, Outcome};
 use std::io::Read;
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,10 +17,14 @@ use verdict::{REPORT_PATH_ENV, Report};
 
 /// How often the child is polled.
 const POLL: Duration = Duration::from_millis(10);
-/// Bytes of output kept from each stream.
+/// Bytes of output kept from the end of each stream.
 const KEEP_BYTES: usize = 64 * 1024;
+/// Bytes of output kept from the start of each stream.
+const HEAD_BYTES: usize = 4 * 1024;
 /// Lines of output shown after a crash.
 const TAIL_LINES: usize = 12;
+/// How long a killed group may take to be gone.
+const GONE_WITHIN: Duration = Duration::from_secs(2);
 
 /// Ctrl-C was pressed while the check ran; it has been killed.
 #[derive(Debug)]
@@ -40,8 +47,9 @@ pub enum RunError {
     Interrupted(Interrupted),
 }
 
-/// Runs `exe` from `cwd`, telling it to write its report to `report_path`.
-/// `interrupted` is polled; when it turns true the check is killed.
+/// Runs `exe` from `cwd`, telling it to write its report to `report_path`,
+/// under `timeout` and this machine's [`Limits`]. `interrupted` is polled;
+/// when it turns true the check is killed.
 pub fn run_check(
     exe: &Path,
     cwd: &Path,
@@ -49,22 +57,39 @@ pub fn run_check(
     timeout: Duration,
     interrupted: &dyn Fn() -> bool,
 ) -> Result<Outcome, RunError> {
+    let limits = Limits::for_this_machine();
     let _ = std::fs::remove_file(report_path);
-    let mut child = Command::new(exe)
+    let memory = limits::memory_rlimit(limits.memory_bytes);
+    let mut command = Command::new(exe);
+    command
         .current_dir(cwd)
         .env(REPORT_PATH_ENV, report_path)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         // A group of its own: one kill reaches every process it started.
-        .process_group(0)
-        .spawn()
-        .map_err(RunError::Spawn)?;
+        .process_group(0);
+    // Safety: the closure runs in the child between fork and exec, where
+    // only async-signal-safe calls are allowed: it makes one system call
+    // with a value computed before the fork, and allocates nothing.
+    unsafe {
+        command.pre_exec(move || {
+            if libc::setrlimit(libc::RLIMIT_DATA, &memory) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(RunError::Spawn)?;
+    let printed = Arc::new(AtomicU64::new(0));
     let (done, finished) = mpsc::channel();
-    let stdout = capture(child.stdout.take(), done.clone());
-    let stderr = capture(child.stderr.take(), done);
+    let stdout = capture(child.stdout.take(), done.clone(), Arc::clone(&printed));
+    let stderr = capture(child.stderr.take(), done, Arc::clone(&printed));
+    let group = libc::pid_t::try_from(child.id()).unwrap_or(0);
+    let mut counter = GroupCounter::new(group);
 
     let deadline = Instant::now() + timeout;
+    let mut stopped = None;
     let status = loop {
         if let Ok(Some(status)) = child.try_wait() {
             break Some(status);
@@ -76,21 +101,40 @@ pub fn run_check(
         if Instant::now() >= deadline {
             break None;
         }
+        if printed.load(Ordering::Relaxed) > limits.output_bytes {
+            stopped = Some(Limit::Output {
+                bytes: limits.output_bytes,
+            });
+            break None;
+        }
+        if let Some(count) = counter.over(limits.processes) {
+            stopped = Some(Limit::Processes {
+                limit: limits.processes,
+                seen: count,
+            });
+            break None;
+        }
         std::thread::sleep(POLL);
     };
     // Whether it exited or not, end everything left in its group, so that no
     // grandchild keeps running or keeps our pipes open.
     kill_group(&mut child);
     for _ in 0..2 {
-        let _ = finished.recv_timeout(Duration::from_secs(2));
+        let _ = finished.recv_timeout(GONE_WITHIN);
+    }
+    if let Some(limit) = stopped {
+        return Ok(Outcome::Stopped {
+            limit,
+            output_head: first_lines(&stdout, &stderr),
+        });
     }
     let Some(status) = status else {
         return Ok(Outcome::TimedOut {
             secs: timeout.as_secs(),
         });
     };
-    let stdout = take(&stdout);
-    let stderr = take(&stderr);
+    let stdout_text = stdout.tail();
+    let stderr_text = stderr.tail();
     if let Ok(text) = std::fs::read_to_string(report_path) {
         return Ok(match Report::from_json(&text) {
             Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
@@ -106,7 +150,7 @@ pub fn run_check(
                 output_tail: String::new(),
             },
             Err(err) => {
-                let (panic, output_tail) = crash_details(&stderr, &stdout);
+                let (panic, output_tail) = crash_details(&stderr_text, &stdout_text);
                 Outcome::Crashed {
                     status: format!("{}, with an unreadable report ({err})", describe(status)),
                     panic,
@@ -115,7 +159,15 @@ pub fn run_check(
             }
         });
     }
-    let (panic, output_tail) = crash_details(&stderr, &stdout);
+    if limits::ran_out_of_memory(&stderr_text) {
+        return Ok(Outcome::Stopped {
+            limit: Limit::Memory {
+                bytes: limits.memory_bytes,
+            },
+            output_head: first_lines(&stdout, &stderr),
+        });
+    }
+    let (panic, output_tail) = crash_details(&stderr_text, &stdout_text);
     Ok(Outcome::Crashed {
         status: describe(status),
         panic,
@@ -123,47 +175,109 @@ pub fn run_check(
     })
 }
 
-/// SIGKILL to the child's whole process group, then reap the child.
+/// SIGKILL to the child's whole process group, again until none of it is
+/// left (a process that was forking when the first one came), then reap
+/// the child.
 fn kill_group(child: &mut Child) {
     if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        // Safety: `kill` has no memory-safety preconditions; a group that is
-        // already gone only makes it return ESRCH.
-        unsafe {
-            libc::kill(-pid, libc::SIGKILL);
+        let until = Instant::now() + GONE_WITHIN;
+        loop {
+            // Safety: `kill` has no memory-safety preconditions; a group
+            // that is already gone only makes it return ESRCH.
+            let gone = unsafe { libc::kill(-pid, libc::SIGKILL) } != 0;
+            let _ = child.try_wait();
+            if gone || Instant::now() >= until {
+                break;
+            }
+            match limits::group_members(pid) {
+                Some(0) | None => break,
+                Some(_) => std::thread::sleep(POLL),
+            }
         }
     }
     let _ = child.wait();
 }
 
+/// What the checker keeps of one output stream: its start and its end.
+#[derive(Debug, Default)]
+struct Kept {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+}
+
+/// A stream being read on a thread of its own.
+struct Captured(Arc<Mutex<Kept>>);
+
+impl Captured {
+    fn tail(&self) -> String {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&kept.tail).into_owned()
+    }
+
+    fn head(&self) -> String {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        String::from_utf8_lossy(&kept.head).into_owned()
+    }
+}
+
+/// Reads `stream` to its end, keeping its first [`HEAD_BYTES`] and last
+/// [`KEEP_BYTES`] and adding every byte to `printed`; then says `done`.
 fn capture<R: Read + Send + 'static>(
     stream: Option<R>,
     done: mpsc::Sender<()>,
-) -> Arc<Mutex<Vec<u8>>> {
-    let buffer = Arc::new(Mutex::new(Vec::new()));
+    printed: Arc<AtomicU64>,
+) -> Captured {
+    let buffer = Arc::new(Mutex::new(Kept::default()));
     let sink = Arc::clone(&buffer);
     std::thread::spawn(move || {
         if let Some(mut stream) = stream {
-            let mut chunk = [0u8; 8192];
+            let mut chunk = vec![0u8; 64 * 1024];
             while let Ok(n) = stream.read(&mut chunk) {
                 if n == 0 {
                     break;
                 }
+                printed.fetch_add(n as u64, Ordering::Relaxed);
                 let mut kept = sink.lock().unwrap_or_else(|e| e.into_inner());
-                kept.extend_from_slice(&chunk[..n]);
-                if kept.len() > KEEP_BYTES {
-                    let excess = kept.len() - KEEP_BYTES;
-                    kept.drain(..excess);
+                let room = HEAD_BYTES.saturating_sub(kept.head.len()).min(n);
+                kept.head.extend_from_slice(&chunk[..room]);
+                kept.tail.extend_from_slice(&chunk[..n]);
+                if kept.tail.len() > KEEP_BYTES {
+                    let excess = kept.tail.len() - KEEP_BYTES;
+                    kept.tail.drain(..excess);
                 }
             }
         }
         let _ = done.send(());
     });
-    buffer
+    Captured(buffer)
 }
 
-fn take(buffer: &Arc<Mutex<Vec<u8>>>) -> String {
-    let bytes = buffer.lock().unwrap_or_else(|e| e.into_inner());
-    String::from_utf8_lossy(&bytes).into_owned()
+/// The first lines a stopped check printed: standard output's, then
+/// standard error's, whole lines only.
+fn first_lines(stdout: &Captured, stderr: &Captured) -> String {
+    let (out, err) = (stdout.head(), stderr.head());
+    let whole = |text: &str| -> Vec<String> {
+        let complete = match text.rfind('\n') {
+            Some(end) if text.len() >= HEAD_BYTES => &text[..end],
+            _ => text,
+        };
+        complete.lines().map(str::to_owned).collect()
+    };
+    let mut lines: Vec<String> = whole(&out);
+    lines.extend(whole(&err));
+    lines.retain(|l| !l.trim().is_empty());
+    lines.truncate(TAIL_LINES / 2);
+    lines
+        .into_iter()
+        .map(|l| {
+            if l.chars().count() > 120 {
+                format!("{}…", l.chars().take(119).collect::<String>())
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `exit status 101`, or `killed by signal 11 (SIGSEGV)`.

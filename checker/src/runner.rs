@@ -169,7 +169,7 @@ impl Runner<'_> {
             on_event(Event::CheckStarted {
                 exercise: &target.exercise,
             });
-            let report_path = report_dir.join(format!("{}.json", target.build.bin));
+            let report_path = report_path(self.root, &target.build.bin);
             let started = Instant::now();
             let outcome = process::run_check(
                 &exe,
@@ -202,6 +202,14 @@ impl Runner<'_> {
             build_time,
         })
     }
+}
+
+/// Where check binary `bin` of the course at `root` writes its report:
+/// `<state dir>/reports/<bin>.json`. Its pictures go beside it.
+pub fn report_path(root: &Path, bin: &str) -> PathBuf {
+    crate::state::state_dir(root)
+        .join("reports")
+        .join(format!("{bin}.json"))
 }
 
 /// The result of a check that could not be built.

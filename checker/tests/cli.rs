@@ -59,7 +59,8 @@ impl Course {
             .env("RUST_BACKTRACE", "0")
             .env_remove("NO_COLOR")
             .env_remove("CLICOLOR_FORCE")
-            .env_remove("FORCE_HYPERLINK");
+            .env_remove("FORCE_HYPERLINK")
+            .env_remove("GITHUB_STEP_SUMMARY");
         command
     }
 
@@ -383,9 +384,16 @@ fn doctor_says_when_the_machine_report_is_missing() {
     let course = Course::new("doctor");
     let (code, stdout, _) = course.run(&["doctor"]);
     assert_eq!(code, 4);
+    // The machine's own lines vary: cores and toolchain versions.
+    assert!(stdout.contains("\n  rustc     rustc 1."), "{stdout}");
+    assert!(stdout.contains("\n  cargo     cargo 1."), "{stdout}");
     let stdout = stdout
         .lines()
-        .filter(|l| !l.starts_with("  cores"))
+        .filter(|l| {
+            !["  cores", "  rustc", "  cargo"]
+                .iter()
+                .any(|p| l.starts_with(p))
+        })
         .collect::<Vec<_>>()
         .join("\n");
     snapshot!(course, "doctor_no_machine_report", stdout);
@@ -492,4 +500,131 @@ fn watch_runs_again_on_save_and_quits_on_q() {
     stdin.flush().unwrap();
     let status = child.wait().unwrap();
     assert!(status.success(), "watch ended with {status}");
+}
+
+/// Redacts what a grade measures each time: check durations.
+fn grade_settings(course: &Course) -> insta::Settings {
+    let mut settings = course.settings();
+    settings.add_filter(r#""duration": \d+"#, r#""duration": [ms]"#);
+    settings.add_filter(r#"time="\d+\.\d{3}""#, r#"time="[s]""#);
+    settings
+}
+
+#[test]
+fn grade_gives_points_per_exercise_as_a_table_classroom_json_and_junit() {
+    let course = Course::new("grade");
+    let summary = course.root().join("summary.md");
+    std::fs::write(&summary, "earlier steps wrote this\n").unwrap();
+    let junit = course.root().join("grade.xml");
+    let output = course
+        .checker()
+        .args(["grade", "--junit", "grade.xml"])
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    // Exit 1: not every exercise passed. (Exit 5 means the fixture's
+    // integrity.toml is stale: `cargo run -p checker -- --course
+    // checker/tests/fixture_course manifest --write`.)
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let settings = grade_settings(&course);
+    settings.bind(|| {
+        insta::assert_snapshot!("grade_text", String::from_utf8(output.stdout).unwrap());
+        insta::assert_snapshot!("grade_junit", std::fs::read_to_string(&junit).unwrap());
+        // Appended, after what the job's earlier steps wrote.
+        insta::assert_snapshot!("grade_summary", std::fs::read_to_string(&summary).unwrap());
+    });
+
+    let (code, stdout, _) = course.run(&["grade", "--format", "json", "--output", "grade.json"]);
+    assert_eq!(code, 1);
+    let written = std::fs::read_to_string(course.root().join("grade.json")).unwrap();
+    assert_eq!(
+        written, stdout,
+        "--output writes what standard output shows"
+    );
+    settings.bind(|| insta::assert_snapshot!("grade_json", stdout));
+    let json: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let scores: Vec<u64> = json["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["score"].as_u64().unwrap())
+        .collect();
+    assert_eq!(scores, [10, 0, 0, 0, 0, 0]);
+    assert_eq!(json["max_score"], 40);
+}
+
+#[test]
+fn grading_the_solutions_gives_full_points() {
+    let course = Course::new("grade-solutions");
+    let (code, stdout, stderr) = course.run(&["grade", "--solutions", "--format", "json"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["status"], "pass");
+    let tests = json["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), 6);
+    let points: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap()).sum();
+    assert_eq!(points, 40);
+}
+
+#[test]
+fn a_changed_check_is_refused_by_name_and_nothing_is_graded() {
+    let course = Course::new("tamper");
+    // Line endings alone are no change: a Windows checkout is not flagged.
+    let course_toml = course.root().join("course.toml");
+    let crlf = std::fs::read_to_string(&course_toml)
+        .unwrap()
+        .replace('\n', "\r\n");
+    std::fs::write(&course_toml, crlf).unwrap();
+    let (code, stdout, stderr) = course.run(&["manifest"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "integrity.toml matches: 14 protected files as the course ships them\n"
+    );
+
+    let check = course.root().join("exercises/01_basics/02_fail/check.rs");
+    let text = std::fs::read_to_string(&check).unwrap();
+    std::fs::write(&check, text.replace("fail::answer() == 42", "true")).unwrap();
+    let (code, stdout, stderr) =
+        course.run(&["grade", "--format", "json", "--output", "grade.json"]);
+    assert_eq!(code, 5, "{stdout}");
+    assert_eq!(
+        std::fs::read_to_string(course.root().join("grade.json")).unwrap(),
+        stdout
+    );
+    snapshot!(course, "tamper_stderr", stderr);
+    snapshot!(course, "tamper_json", stdout);
+    assert!(
+        !course.root().join(".checker/reports").exists(),
+        "no check ran"
+    );
+
+    // A new build script is a change too, and `manifest` names both.
+    std::fs::write(
+        course.root().join("exercises/01_basics/01_pass/build.rs"),
+        "fn main() {}\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = course.run(&["manifest"]);
+    assert_eq!(code, 5);
+    assert!(
+        stderr.contains("  added    exercises/01_basics/01_pass/build.rs\n")
+            && stderr.contains("  changed  exercises/01_basics/02_fail/check.rs\n"),
+        "{stderr}"
+    );
+
+    // A course author regenerates it, and the tree is graded again.
+    let (code, stdout, _) = course.run(&["manifest", "--write"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stdout,
+        "wrote integrity.toml: 15 protected files; commit it with your change\n"
+    );
+    let (code, _, _) = course.run(&["manifest"]);
+    assert_eq!(code, 0);
 }

@@ -1,7 +1,8 @@
 //! The real course, through the real checker: every solution passes its
-//! checks, and every exercise as it ships fails them for the reason it is
-//! meant to (a `todo!()`, or the bug the learner is asked to fix), never a
-//! compile error.
+//! checks and earns full points, every exercise as it ships fails them for
+//! the reason it is meant to (a `todo!()`, or the bug the learner is asked
+//! to fix; never a compile error) and earns none, and the committed
+//! integrity manifest matches the files it protects.
 //!
 //! An exercise the learner has already edited is skipped, with a message,
 //! so that `cargo test` stays green in a learner's own clone.
@@ -52,6 +53,31 @@ fn verify(args: &[&str]) -> Vec<Value> {
     })
 }
 
+/// Runs `checker grade <args> --format json` on the course and returns
+/// GitHub Classroom's result object.
+fn grade(args: &[&str]) -> Value {
+    let state = tempfile::tempdir().unwrap();
+    let output = Command::cargo_bin("checker")
+        .unwrap()
+        .arg("--course")
+        .arg(course_root())
+        .arg("grade")
+        .args(args)
+        .args(["--format", "json"])
+        .env("CHECKER_STATE_DIR", state.path())
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "grade printed no JSON ({e}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
 /// The exercise folders as `course.toml` lists them, by name.
 fn exercise_dirs() -> Vec<(String, String)> {
     let text = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
@@ -82,18 +108,20 @@ fn edited(dir: &str) -> bool {
 }
 
 #[test]
-fn every_solution_passes_its_checks() {
+fn every_solution_passes_its_checks_for_full_points() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let rows = verify(&["--solutions"]);
-    assert_eq!(rows.len(), exercise_dirs().len(), "one row per exercise");
-    for row in &rows {
-        let verdict = row["verdict"].as_str().unwrap();
+    let result = grade(&["--solutions"]);
+    let tests = result["tests"].as_array().unwrap();
+    assert_eq!(tests.len(), exercise_dirs().len(), "one test per exercise");
+    for test in tests {
         assert!(
-            verdict == "pass" || verdict == "inconclusive",
-            "the solution of {} did not pass:\n{row:#}",
-            row["exercise"]
+            test["status"] == "pass" && test["score"] == test["max_score"],
+            "the solution did not pass (a pass with speed not measured would):\n{test:#}"
         );
     }
+    let points: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap()).sum();
+    assert_eq!(result["max_score"], points);
+    assert_eq!(result["status"], "pass");
 }
 
 #[test]
@@ -102,12 +130,23 @@ fn every_exercise_as_shipped_fails_for_the_intended_reason() {
     let rows = verify(&[]);
     let dirs = exercise_dirs();
     assert_eq!(rows.len(), dirs.len(), "one row per exercise");
-    for (row, (name, dir)) in rows.iter().zip(&dirs) {
+    let graded = grade(&[]);
+    let tests = graded["tests"].as_array().unwrap();
+    assert_eq!(
+        tests.len(),
+        dirs.len(),
+        "the course was not graded (a stale integrity.toml?):\n{graded:#}"
+    );
+    for ((row, test), (name, dir)) in rows.iter().zip(tests).zip(&dirs) {
         assert_eq!(row["exercise"], name.as_str());
         if edited(dir) {
             eprintln!("skipped {name}: exercises/{dir} has been edited since the last commit");
             continue;
         }
+        assert_eq!(
+            test["score"], 0,
+            "{name} as shipped earns nothing:\n{test:#}"
+        );
         let report = &row["report"];
         assert!(
             report.is_object(),
@@ -137,4 +176,20 @@ fn every_exercise_as_shipped_fails_for_the_intended_reason() {
             }
         }
     }
+}
+
+#[test]
+fn the_committed_integrity_manifest_matches_the_course() {
+    let output = Command::cargo_bin("checker")
+        .unwrap()
+        .arg("--course")
+        .arg(course_root())
+        .arg("manifest")
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}\nAfter changing a protected file, run `cargo run -p checker -- manifest --write` and commit integrity.toml.",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }

@@ -1,8 +1,10 @@
 //! The subcommands, one module each.
 
 pub mod doctor;
+pub mod grade;
 pub mod hint;
 pub mod list;
+pub mod manifest;
 pub mod reset;
 pub mod show;
 pub mod verify;

@@ -1,16 +1,19 @@
 //! Running the learner's exercises one at a time: the overview (no
-//! subcommand), `run <name>` and `next`.
+//! subcommand), `run <name>` (with its `--timeline` picture) and `next`.
 
 use crate::app::{App, Grade};
 use crate::cli::INVOCATION;
-use crate::outcome::OutcomeKind;
+use crate::outcome::{Outcome, OutcomeKind};
 use crate::report::course_view;
 use crate::report::live::Live;
 use crate::report::outcome_view;
-use crate::runner::CheckTarget;
+use crate::report::timeline::{terminal_width, write_timeline};
+use crate::report::timeline_svg::{self, Heading};
+use crate::runner::{self, CheckTarget};
 use crate::style::{Paint, Style};
 use crate::timestamp::UtcTime;
 use std::io::Write;
+use std::path::Path;
 
 /// No subcommand: progress so far, then the current exercise's checks.
 pub fn overview(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
@@ -18,14 +21,20 @@ pub fn overview(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
     app.set_current(current);
     course_view::write_progress(out, &app.style, &app.course, &app.progress, current)?;
     writeln!(out)?;
-    Ok(Grade::of(check_one(app, out, current)?))
+    Ok(Grade::of(check_one(app, out, current, false)?))
 }
 
-/// `run <name>`: that exercise becomes current and runs.
-pub fn run_named(app: &mut App, out: &mut dyn Write, name: &str) -> anyhow::Result<Grade> {
+/// `run <name>`: that exercise becomes current and runs; with `timeline`,
+/// its timeline is drawn too.
+pub fn run_named(
+    app: &mut App,
+    out: &mut dyn Write,
+    name: &str,
+    timeline: bool,
+) -> anyhow::Result<Grade> {
     let index = app.index_of(name)?;
     app.set_current(index);
-    Ok(Grade::of(check_one(app, out, index)?))
+    Ok(Grade::of(check_one(app, out, index, timeline)?))
 }
 
 /// `next`: the next exercise not done becomes current, is introduced, and runs.
@@ -42,7 +51,7 @@ pub fn next(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
     app.set_current(index);
     app.save()?;
     introduce(app, out, index)?;
-    Ok(Grade::of(check_one(app, out, index)?))
+    Ok(Grade::of(check_one(app, out, index, false)?))
 }
 
 /// `Next up: 03/01 download: Download pages with threads`.
@@ -59,10 +68,17 @@ pub fn introduce(app: &App, out: &mut dyn Write, index: usize) -> std::io::Resul
     writeln!(out)
 }
 
-/// Builds and runs exercise `index`'s check, shows the outcome, records it.
-pub fn check_one(app: &mut App, out: &mut dyn Write, index: usize) -> anyhow::Result<OutcomeKind> {
+/// Builds and runs exercise `index`'s check, shows the outcome (and, with
+/// `timeline`, its timeline), records it.
+pub fn check_one(
+    app: &mut App,
+    out: &mut dyn Write,
+    index: usize,
+    timeline: bool,
+) -> anyhow::Result<OutcomeKind> {
     let exercise = app.course.exercises[index].clone();
     let target = CheckTarget::for_exercise(&app.course, &exercise, false);
+    let svg = runner::report_path(&app.course.root, &target.build.bin).with_extension("svg");
     out.flush()?;
     let live = Live::spinner();
     let run = app
@@ -85,6 +101,15 @@ pub fn check_one(app: &mut App, out: &mut dyn Write, index: usize) -> anyhow::Re
         &exercise.name,
         &result.outcome,
     )?;
+    if timeline {
+        let title = format!("{} {}", exercise.label(), exercise.name);
+        let heading = Heading {
+            exercise: &title,
+            verdict: outcome_view::verdict_word(result.outcome.kind()).0,
+            done: result.outcome.kind().is_done(),
+        };
+        draw_timeline(out, &style, &root, &heading, &result.outcome, &svg)?;
+    }
     writeln!(
         out,
         "{}",
@@ -107,6 +132,53 @@ pub fn check_one(app: &mut App, out: &mut dyn Write, index: usize) -> anyhow::Re
         )?;
     }
     Ok(kind)
+}
+
+/// `--timeline`: the report's timeline in the terminal, and as an SVG at
+/// `svg`, beside the report, whose path is printed.
+fn draw_timeline(
+    out: &mut dyn Write,
+    style: &Style,
+    root: &Path,
+    heading: &Heading<'_>,
+    outcome: &Outcome,
+    svg: &Path,
+) -> anyhow::Result<()> {
+    writeln!(out)?;
+    let timeline = match outcome {
+        Outcome::Report(report) => match &report.timeline {
+            Some(timeline) => timeline,
+            None if report.panicked.as_ref().is_some_and(|p| p.is_todo()) => {
+                let _ = std::fs::remove_file(svg);
+                writeln!(out, "  No timeline yet: nothing ran but the `todo!()`.")?;
+                return Ok(());
+            }
+            None => {
+                let _ = std::fs::remove_file(svg);
+                writeln!(
+                    out,
+                    "  No timeline in this report: a check records one once your results are right, and only where it watches threads, processes or requests at work."
+                )?;
+                return Ok(());
+            }
+        },
+        _ => {
+            let _ = std::fs::remove_file(svg);
+            writeln!(out, "  No timeline: the check ended without a report.")?;
+            return Ok(());
+        }
+    };
+    write_timeline(out, style, timeline, terminal_width())?;
+    let mut file = std::fs::File::create(svg)
+        .map_err(|e| anyhow::anyhow!("could not write {}: {e}", svg.display()))?;
+    timeline_svg::write_svg(&mut file, heading, timeline)?;
+    let shown = crate::state::shown(root, svg);
+    writeln!(
+        out,
+        "  The same picture, to open in any browser: {}",
+        style.path(root, &shown)
+    )?;
+    Ok(())
 }
 
 fn timings(style: &Style, build: std::time::Duration, run: Option<std::time::Duration>) -> String {

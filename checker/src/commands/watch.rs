@@ -23,8 +23,8 @@ enum Input {
     WatchFailed(String),
 }
 
-/// `watch`.
-pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
+/// `watch`; with `timeline`, each run's timeline is drawn too.
+pub fn watch(app: &mut App, out: &mut dyn Write, timeline: bool) -> anyhow::Result<Grade> {
     let terminal = std::io::stdin().is_terminal();
     // Restored when this function returns, whichever way.
     let _raw = if terminal {
@@ -52,7 +52,7 @@ pub fn watch(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
             write!(out, "\x1b[2J\x1b[H")?;
         }
         app.set_current(index);
-        let kind = show::check_one(app, out, index)?;
+        let kind = show::check_one(app, out, index, timeline)?;
         let exercise = &app.course.exercises[index];
         let keys = if kind.is_done() {
             "q quit · r re-run · h hint · n next"

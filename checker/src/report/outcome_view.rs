@@ -1,7 +1,8 @@
 //! Renders one check's [`Outcome`] for the terminal: the verdict line, the
 //! evidence, the chart, the diagnosis and notes, or what went wrong instead.
 
-use crate::outcome::{Outcome, OutcomeKind};
+use crate::limits::bytes_in_words;
+use crate::outcome::{Limit, Outcome, OutcomeKind};
 use crate::report::chart;
 use crate::style::{Paint, Style};
 use std::io::{self, Write};
@@ -21,6 +22,37 @@ pub fn verdict_word(kind: OutcomeKind) -> (&'static str, Paint) {
         OutcomeKind::CompileError => ("COMPILE ERROR", Paint::Red),
         OutcomeKind::Crashed => ("CRASHED", Paint::Red),
         OutcomeKind::TimedOut => ("TIMED OUT", Paint::Red),
+        OutcomeKind::Stopped => ("STOPPED", Paint::Red),
+    }
+}
+
+/// What a check that ran into `limit` did, in a few words: `printed more
+/// than 16 MiB`.
+pub fn over_the_limit(limit: &Limit) -> String {
+    match *limit {
+        Limit::Output { bytes } => format!("printed more than {}", bytes_in_words(bytes)),
+        Limit::Memory { bytes } => format!(
+            "asked for more than {} of memory in one process",
+            bytes_in_words(bytes)
+        ),
+        Limit::Processes { limit, seen } => {
+            format!("had {seen} processes at once (the limit is {limit})")
+        }
+    }
+}
+
+/// The likely cause of running into `limit`.
+pub fn limit_cause(limit: &Limit) -> &'static str {
+    match limit {
+        Limit::Output { .. } => {
+            "A print inside a loop that never ends, or inside the work of every item? Print less, or only once at the end."
+        }
+        Limit::Memory { .. } => {
+            "Something grows without end: a collection pushed to in a loop that never stops, or a queue (an unbounded channel) filled faster than it is drained. Bound it, or drain it as you go."
+        }
+        Limit::Processes { .. } => {
+            "Processes started without end: a process per task, all started before any is waited for, or workers that start workers (a worker started without its `--worker` argument runs the checks again, and starts its own). Start as many workers as asked, once, in the parent."
+        }
     }
 }
 
@@ -94,6 +126,28 @@ pub fn write_outcome(
                 "  no result in {secs} s: a deadlock, or a blocking call inside async?"
             )?;
             writeln!(out, "  The checker stopped it and everything it started.")
+        }
+        Outcome::Stopped { limit, output_head } => {
+            writeln!(
+                out,
+                "  Your code {}, so the checker stopped it and everything it started.",
+                over_the_limit(limit)
+            )?;
+            writeln!(out)?;
+            writeln!(
+                out,
+                "  {}{}",
+                style.paint(Paint::Bold, "Likely cause: "),
+                limit_cause(limit)
+            )?;
+            if !output_head.is_empty() {
+                writeln!(out)?;
+                writeln!(out, "  The first lines it printed:")?;
+                for line in output_head.lines() {
+                    writeln!(out, "  | {line}")?;
+                }
+            }
+            Ok(())
         }
     }
 }
@@ -310,6 +364,43 @@ mod tests {
         assert_eq!(
             render(&Outcome::TimedOut { secs: 30 }),
             "03/01 download ........ TIMED OUT\n  no result in 30 s: a deadlock, or a blocking call inside async?\n  The checker stopped it and everything it started.\n"
+        );
+    }
+
+    #[test]
+    fn a_runaway_says_which_limit_stopped_it_and_why() {
+        let stopped = Outcome::Stopped {
+            limit: Limit::Output {
+                bytes: 16 * 1024 * 1024,
+            },
+            output_head: "item 1\nitem 2".into(),
+        };
+        assert_eq!(
+            render(&stopped),
+            "03/01 download ........ STOPPED
+  Your code printed more than 16 MiB, so the checker stopped it and everything it started.
+
+  Likely cause: A print inside a loop that never ends, or inside the work of every item? Print less, or only once at the end.
+
+  The first lines it printed:
+  | item 1
+  | item 2
+"
+        );
+        let forks = Limit::Processes {
+            limit: 256,
+            seen: 301,
+        };
+        assert_eq!(
+            over_the_limit(&forks),
+            "had 301 processes at once (the limit is 256)"
+        );
+        let memory = Limit::Memory {
+            bytes: 4 * 1024 * 1024 * 1024,
+        };
+        assert_eq!(
+            over_the_limit(&memory),
+            "asked for more than 4 GiB of memory in one process"
         );
     }
 

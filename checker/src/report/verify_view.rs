@@ -3,7 +3,7 @@
 
 use crate::course::Exercise;
 use crate::outcome::{Outcome, OutcomeKind};
-use crate::report::outcome_view::verdict_word;
+use crate::report::outcome_view::{limit_cause, over_the_limit, verdict_word};
 use crate::style::{Paint, Style};
 use serde::Serialize;
 use std::io::{self, Write};
@@ -65,6 +65,7 @@ pub fn reason(outcome: &Outcome) -> String {
             None => format!("stopped with {status}"),
         },
         Outcome::TimedOut { secs } => format!("no result in {secs} s"),
+        Outcome::Stopped { limit, .. } => over_the_limit(limit),
     }
 }
 
@@ -94,6 +95,17 @@ pub fn error_text(outcome: &Outcome) -> Option<String> {
         Outcome::TimedOut { secs } => Some(format!(
             "no result in {secs} s: a deadlock, or a blocking call inside async?"
         )),
+        Outcome::Stopped { limit, output_head } => {
+            let mut text = format!(
+                "stopped: it {}. {}",
+                over_the_limit(limit),
+                limit_cause(limit)
+            );
+            if !output_head.is_empty() {
+                text.push_str(&format!("\nfirst output:\n{output_head}"));
+            }
+            Some(text)
+        }
     }
 }
 

@@ -15,7 +15,7 @@ use measured::server::{LatencyServer, ServerConfig, ServerStats};
 use verdict::{Evidence, Report};
 
 use crate::asynch::{block_on_watched, raise_open_files_limit};
-use crate::gather::{Pages, hung, wrong_pages};
+use crate::gather::{Pages, hung, virtual_timeline, wrong_pages};
 use crate::harness::{ms, time_chart};
 use crate::processes::Watched;
 
@@ -113,6 +113,7 @@ where
         "correct",
         format!("{PAGES} of {PAGES} pages right, in order"),
     ));
+    report.timeline = Some(virtual_timeline(&server));
     report.push(limit);
     if let Some(cause) = cause {
         return report.diagnose(cause);

@@ -183,7 +183,9 @@ pub fn check<W: CpuWork>(
             ("checker's parallel", sample.reference),
         ],
     ));
-    report.timeline = last_timeline;
+    report.timeline = last_timeline.map(|t: verdict::Timeline| {
+        t.captioned("your version's last measured run, one row per thread")
+    });
     report
 }
 

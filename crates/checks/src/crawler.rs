@@ -78,6 +78,8 @@ struct Round {
     gap: Duration,
     /// How much parsing and fetching overlapped (see `witness::overlap`).
     overlap: f64,
+    /// Requests in flight, then the parsing threads.
+    timeline: verdict::Timeline,
 }
 
 /// Checks a `crawl`.
@@ -166,6 +168,7 @@ where
                     results,
                     gap: heartbeat.worst_gap(t, done),
                     overlap: overlap(&server.witness().spans(), &parser.witness().spans()),
+                    timeline: crawl_timeline(&server, &parser, t),
                 });
             }
             rounds
@@ -209,6 +212,8 @@ where
         "correct",
         format!("{PAGES} of {PAGES} pages fetched and parsed right, in order; the server never turned one away"),
     ));
+
+    report.timeline = rounds.last().map(|r| r.timeline.clone());
 
     let best = |f: fn(&Round) -> Duration| rounds.iter().map(f).min().unwrap_or_default();
     let (fetch_only, parse_only, crawl) = (
@@ -281,4 +286,18 @@ where
     }
     report.push(Evidence::pass("speed", line));
     report
+}
+
+/// One crawl as rows: the requests in flight as the server saw them, then
+/// the threads that parsed, from `started`.
+fn crawl_timeline(server: &LatencyServer, parser: &Parser, started: Instant) -> verdict::Timeline {
+    let mut timeline = server.witness().slots_since(started, "fetch").captioned(
+        "your last crawl: a row per request in flight at once, then a row per thread that parsed",
+    );
+    let mut parsing = parser.witness().timeline_since(started);
+    for lane in &mut parsing.lanes {
+        *lane = format!("parse on {lane}");
+    }
+    timeline.append(parsing);
+    timeline
 }

@@ -193,6 +193,8 @@ where
         format!("{JOBS} of {JOBS} outcomes right: {summary}"),
     ));
 
+    report.timeline = Some(crate::gather::virtual_timeline(&server));
+
     // 2. Each request stopped when its outcome was known.
     let log = server.log();
     let mut late = Vec::new();

@@ -116,6 +116,7 @@ where
         "correct",
         format!("{PAGES} of {PAGES} pages right, in order"),
     ));
+    report.timeline = Some(virtual_timeline(&server));
 
     let peak = server.stats().peak_in_flight;
     let together = virtual_time <= longest + Duration::from_millis(1);
@@ -215,6 +216,18 @@ where
             "Only {speedup:.1}x faster than one at a time (need {NEED}x): fewer requests overlapped on real sockets than on the virtual server. Is something limiting how many run at once?"
         ))
     }
+}
+
+/// The requests on the paused clock, one row per request in flight at once.
+pub fn virtual_timeline(server: &VirtualServer) -> verdict::Timeline {
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    verdict::Timeline::in_slots(
+        server.log().iter().map(|r| (ms(r.start), ms(r.end))),
+        "request",
+    )
+    .captioned(
+        "your run on tokio's paused clock (virtual time), one row per request in flight at once",
+    )
 }
 
 /// The report for a candidate that never returned.

@@ -207,6 +207,10 @@ pub fn check(run: impl RunFn) -> Report {
         |target| Lines::new(LINES, units_per_line(target, LINES), seed ^ 1),
         candidate,
     );
+    if let Some(timeline) = cpu.timeline.as_mut() {
+        timeline.caption =
+            Some("the parsing stage in your last measured run, one row per thread".into());
+    }
     if cpu.evidence.first().map(|e| e.status) == Some(Status::Fail) {
         return cpu;
     }

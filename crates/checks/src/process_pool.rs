@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use measured::kernel::units_for;
 use measured::measure::parallelism;
-use measured::process::{Answer, Spawner, Task, WORKER_ARG};
-use verdict::{Evidence, Report, Status};
+use measured::process::{Answer, Spawner, Task, WORKER_ARG, recorded};
+use verdict::{Evidence, Report, Status, Timeline};
 
 use crate::harness::{ms, seed};
 use crate::processes::{
@@ -42,6 +42,8 @@ pub const ROUNDS: usize = 3;
 /// How long the whole session with the pool may take before the check
 /// calls it hung.
 pub const LIMIT: Duration = Duration::from_secs(6);
+/// The most spans the report's timeline keeps.
+const TIMELINE_SPANS: usize = 2_000;
 
 /// The learner's pool: made by `new(workers, spawner)`, used by
 /// `map(&mut pool, tasks)`, closed by dropping it.
@@ -145,6 +147,7 @@ pub fn check<P: 'static>(
             "{served} tasks over {maps} maps on one pool, each answered once, right and in order"
         ),
     ));
+    report.timeline = pool_timeline(&session);
 
     // Persistent: the processes are started once.
     let started = session.started;
@@ -302,6 +305,26 @@ fn session<P>(
     session.started = spawner.started();
     drop(pool);
     session
+}
+
+/// The last map whose answers came back (the first one when the pool
+/// starts a process per task), one row per worker process: the tasks'
+/// times as the workers recorded them, tiny neighbours joined.
+fn pool_timeline(session: &Session) -> Option<Timeline> {
+    let (answers, which) = match session.rounds.iter().rev().find(|r| !r.1.is_empty()) {
+        Some(round) => (&round.1, format!("your last map of {TASKS} tasks")),
+        None => (
+            &session.warm,
+            format!("your first map of {WARM_TASKS} tasks"),
+        ),
+    };
+    let origin = answers.iter().map(|a| a.started_ns).min()?;
+    let timeline = recorded(answers)
+        .timeline_named(Duration::from_nanos(origin), |pid| {
+            Some(format!("worker pid {pid}"))
+        })
+        .captioned(format!("{which}, one row per worker process"));
+    Some(timeline.simplified(TIMELINE_SPANS))
 }
 
 /// The likely cause of wrong answers from a pool that batches.

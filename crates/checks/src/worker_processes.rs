@@ -177,6 +177,11 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let m = workers.min(p).min(tasks.len());
     let need = StructureNeed::new(m);
     let items = recorded(&answers);
+    report.timeline = Some(
+        items
+            .timeline_named(started, |pid| Some(format!("worker pid {pid}")))
+            .captioned("your run, one row per worker process"),
+    );
     let stats = items.stats();
     let (evidence, cause) = structure_evidence(&stats, need);
     let concurrent = evidence.status == Status::Pass;
@@ -189,7 +194,6 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         };
         return report.diagnose(cause);
     }
-    report.timeline = Some(items.timeline(started));
 
     // Speed: one core, the checker's own workers, yours, interleaved.
     let reference = reference_spawner();

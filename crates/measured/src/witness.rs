@@ -125,14 +125,19 @@ impl InFlightWitness {
         spans.iter().map(|s| (s.start, s.end)).collect()
     }
 
-    /// Which thread ran which item when, since the last reset.
+    /// Which thread ran which item when, since the last reset; lanes are
+    /// the threads, `thread 1`, `thread 2`... in order of first appearance.
     pub fn timeline(&self) -> Timeline {
-        let origin = *self.inner.origin.lock().unwrap();
+        self.timeline_since(self.origin())
+    }
+
+    /// The same, in milliseconds since `origin`.
+    pub fn timeline_since(&self, origin: Instant) -> Timeline {
         let mut spans = self.inner.spans.lock().unwrap().clone();
         spans.sort_by_key(|s| s.start);
         let mut lanes: HashMap<ThreadId, u32> = HashMap::new();
         let ms = |t: Instant| t.saturating_duration_since(origin).as_secs_f64() * 1e3;
-        let spans = spans
+        let spans: Vec<Span> = spans
             .iter()
             .map(|s| {
                 let next = lanes.len() as u32;
@@ -143,7 +148,28 @@ impl InFlightWitness {
                 }
             })
             .collect();
-        Timeline { spans }
+        Timeline {
+            lanes: (1..=lanes.len()).map(|n| format!("thread {n}")).collect(),
+            spans,
+            ..Timeline::default()
+        }
+    }
+
+    /// The items since the last reset as requests in flight: each on the
+    /// lowest row free when it started, rows named `<row> 1`, `<row> 2`...
+    /// For items one thread interleaves, like a server's requests.
+    pub fn slots(&self, row: &str) -> Timeline {
+        self.slots_since(self.origin(), row)
+    }
+
+    /// The same, in milliseconds since `origin`.
+    pub fn slots_since(&self, origin: Instant, row: &str) -> Timeline {
+        let ms = |t: Instant| t.saturating_duration_since(origin).as_secs_f64() * 1e3;
+        Timeline::in_slots(self.spans().into_iter().map(|(s, e)| (ms(s), ms(e))), row)
+    }
+
+    fn origin(&self) -> Instant {
+        *self.inner.origin.lock().unwrap()
     }
 }
 
@@ -281,6 +307,17 @@ impl RecordedItems {
     /// Which lane ran which item when, from `origin` on the same clock; lanes
     /// are numbered from 0 in the order they first started an item.
     pub fn timeline(&self, origin: Duration) -> Timeline {
+        self.timeline_named(origin, |_| None)
+    }
+
+    /// The same, each lane named by `name` from the lane it was pushed
+    /// with (`worker pid 4121` for a process id); unnamed lanes are
+    /// threads.
+    pub fn timeline_named(
+        &self,
+        origin: Duration,
+        name: impl Fn(u32) -> Option<String>,
+    ) -> Timeline {
         let mut spans = self.spans.clone();
         spans.sort_by_key(|s| s.1);
         let mut lanes: HashMap<u32, u32> = HashMap::new();
@@ -296,7 +333,17 @@ impl RecordedItems {
                 }
             })
             .collect();
-        Timeline { spans }
+        let mut order: Vec<(u32, u32)> = lanes.into_iter().map(|(key, n)| (n, key)).collect();
+        order.sort_unstable();
+        let lanes = order
+            .into_iter()
+            .map(|(n, key)| name(key).unwrap_or_else(|| format!("thread {}", n + 1)))
+            .collect();
+        Timeline {
+            lanes,
+            spans,
+            ..Timeline::default()
+        }
     }
 }
 
@@ -354,6 +401,8 @@ mod tests {
         assert_eq!(witness.high_water(), 2);
         assert_eq!(witness.stats().items, 2);
         assert_eq!(witness.timeline().spans.len(), 2);
+        assert_eq!(witness.timeline().lanes, ["thread 1"]);
+        assert_eq!(witness.slots("request").spans.len(), 2);
         witness.reset();
         assert_eq!(witness.high_water(), 0);
         assert_eq!(witness.stats().items, 0);
@@ -373,6 +422,8 @@ mod tests {
         assert!((stats.largest_share - 2.0 / 3.0).abs() < 1e-9);
         let lanes: Vec<u32> = items.timeline(ms(0)).spans.iter().map(|s| s.lane).collect();
         assert_eq!(lanes, [0, 1, 0]);
+        let named = items.timeline_named(ms(0), |pid| Some(format!("worker pid {pid}")));
+        assert_eq!(named.lanes, ["worker pid 7", "worker pid 9"]);
     }
 
     #[test]

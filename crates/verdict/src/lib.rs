@@ -142,16 +142,131 @@ impl Panicked {
 }
 
 /// When and where each work item ran: which thread (lane), from when to when.
+///
+/// A lane is whatever runs one item at a time: a thread, a worker process,
+/// or a slot of requests in flight. `caption` and `lanes` are optional, so
+/// reports written before they existed still read.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Timeline {
+    /// What was recorded, e.g. `your last measured run`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub caption: Option<String>,
+    /// Each lane's name, by lane number: `thread 1`, `worker pid 4121`,
+    /// `fetch 3`. A lane without one is `thread <n + 1>`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lanes: Vec<String>,
     /// The spans, in the order they started.
     pub spans: Vec<Span>,
 }
 
-/// One work item's run on one thread.
+impl Timeline {
+    /// Items that may overlap, each put on the lowest row free when it
+    /// started: the picture of requests in flight, whoever served them.
+    /// Rows are named `<row> 1`, `<row> 2`...
+    pub fn in_slots(items: impl IntoIterator<Item = (f64, f64)>, row: &str) -> Timeline {
+        let mut items: Vec<(f64, f64)> = items.into_iter().collect();
+        items.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Each row's end; an item takes the lowest row ended by its start.
+        let mut ends: Vec<f64> = Vec::new();
+        let mut spans = Vec::with_capacity(items.len());
+        for (start, end) in items {
+            let end = end.max(start);
+            let lane = match ends.iter().position(|&e| e <= start) {
+                Some(free) => free,
+                None => {
+                    ends.push(end);
+                    ends.len() - 1
+                }
+            };
+            ends[lane] = end;
+            spans.push(Span {
+                lane: lane as u32,
+                start_ms: start,
+                end_ms: end,
+            });
+        }
+        Timeline {
+            caption: None,
+            lanes: (1..=ends.len()).map(|n| format!("{row} {n}")).collect(),
+            spans,
+        }
+    }
+
+    /// The same timeline with a caption.
+    pub fn captioned(mut self, caption: impl Into<String>) -> Timeline {
+        self.caption = Some(caption.into());
+        self
+    }
+
+    /// How many lanes: every named one and every one a span uses.
+    pub fn lane_count(&self) -> usize {
+        let used = self.spans.iter().map(|s| s.lane as usize + 1).max();
+        used.unwrap_or(0).max(self.lanes.len())
+    }
+
+    /// The name of `lane`.
+    pub fn label(&self, lane: u32) -> String {
+        match self.lanes.get(lane as usize) {
+            Some(name) => name.clone(),
+            None => format!("thread {}", lane as u64 + 1),
+        }
+    }
+
+    /// Adds `other`'s lanes below this one's, with their names.
+    pub fn append(&mut self, other: Timeline) {
+        let offset = self.lane_count() as u32;
+        for lane in 0..offset {
+            if self.lanes.len() <= lane as usize {
+                let name = self.label(lane);
+                self.lanes.push(name);
+            }
+        }
+        for lane in 0..other.lane_count() as u32 {
+            self.lanes.push(other.label(lane));
+        }
+        self.spans.extend(other.spans.into_iter().map(|s| Span {
+            lane: s.lane + offset,
+            ..s
+        }));
+        self.spans.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+    }
+
+    /// At most about `max_spans` spans: items on one lane separated by less
+    /// than a growing gap are joined into one span, so that ten thousand
+    /// tiny tasks make a small report and the same picture.
+    pub fn simplified(mut self, max_spans: usize) -> Timeline {
+        let end = self.spans.iter().map(|s| s.end_ms).fold(0.0, f64::max);
+        let mut gap = end / 2000.0;
+        while self.spans.len() > max_spans.max(1) && gap > 0.0 && gap <= end {
+            self.spans = join_close(&self.spans, gap);
+            gap *= 2.0;
+        }
+        self
+    }
+}
+
+/// Spans on the same lane less than `gap` apart, joined.
+fn join_close(spans: &[Span], gap: f64) -> Vec<Span> {
+    let mut by_lane = spans.to_vec();
+    by_lane.sort_by(|a, b| a.lane.cmp(&b.lane).then(a.start_ms.total_cmp(&b.start_ms)));
+    let mut joined: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in by_lane {
+        match joined.last_mut() {
+            Some(last) if last.lane == span.lane && span.start_ms - last.end_ms < gap => {
+                last.end_ms = last.end_ms.max(span.end_ms);
+            }
+            _ => joined.push(span),
+        }
+    }
+    joined.sort_by(|a, b| a.start_ms.total_cmp(&b.start_ms));
+    joined
+}
+
+/// One work item's run on one lane.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Span {
-    /// The thread it ran on, numbered from 0 in order of first appearance.
+    /// The lane it ran on (a thread, numbered from 0 in order of first
+    /// appearance; or a process, or a slot: see [`Timeline::lanes`]).
     pub lane: u32,
     /// Start, in milliseconds since the measured run began.
     pub start_ms: f64,
@@ -285,5 +400,60 @@ mod tests {
     fn the_first_diagnosis_is_kept() {
         let report = Report::new("x").diagnose("first").diagnose("second");
         assert_eq!(report.diagnosis.as_deref(), Some("first"));
+    }
+
+    #[test]
+    fn a_timeline_without_names_still_reads_and_lanes_default_to_threads() {
+        let json = r#"{"spans":[{"lane":1,"start_ms":0.0,"end_ms":2.0}]}"#;
+        let timeline: Timeline = serde_json::from_str(json).unwrap();
+        assert_eq!(timeline.caption, None);
+        assert_eq!(timeline.lane_count(), 2);
+        assert_eq!(timeline.label(0), "thread 1");
+        assert_eq!(timeline.label(1), "thread 2");
+    }
+
+    #[test]
+    fn slots_put_each_item_on_the_lowest_free_row() {
+        let timeline =
+            Timeline::in_slots([(0.0, 10.0), (0.0, 5.0), (5.0, 10.0), (10.0, 12.0)], "slot");
+        let lanes: Vec<u32> = timeline.spans.iter().map(|s| s.lane).collect();
+        assert_eq!(lanes, [0, 1, 1, 0]);
+        assert_eq!(timeline.lanes, ["slot 1", "slot 2"]);
+    }
+
+    #[test]
+    fn appended_lanes_keep_their_names_below() {
+        let mut fetch = Timeline::in_slots([(0.0, 1.0)], "fetch");
+        let parse = Timeline {
+            spans: vec![Span {
+                lane: 1,
+                start_ms: 0.5,
+                end_ms: 2.0,
+            }],
+            ..Timeline::default()
+        };
+        fetch.append(parse);
+        assert_eq!(fetch.lanes, ["fetch 1", "thread 1", "thread 2"]);
+        assert_eq!(fetch.spans[1].lane, 2);
+    }
+
+    #[test]
+    fn simplifying_joins_close_items_on_one_lane() {
+        let spans = (0..1000)
+            .map(|i| Span {
+                lane: i % 2,
+                start_ms: f64::from(i),
+                end_ms: f64::from(i) + 0.9,
+            })
+            .collect();
+        let timeline = Timeline {
+            spans,
+            ..Timeline::default()
+        }
+        .simplified(100);
+        assert!(timeline.spans.len() <= 100, "{}", timeline.spans.len());
+        assert_eq!(timeline.lane_count(), 2);
+        let busy: f64 = timeline.spans.iter().map(|s| s.end_ms - s.start_ms).sum();
+        assert!(busy >= 900.0, "nothing is lost: {busy}");
     }
 }

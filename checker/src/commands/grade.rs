@@ -1,0 +1,155 @@
+//! `grade`: points per exercise, for a teacher or a CI job. Verifies the
+//! integrity manifest, runs every exercise's check (or every solution's),
+//! weighs the outcomes by `course.toml`'s points and writes the grade as a
+//! table, GitHub Classroom JSON or JUnit XML; appends a Markdown table to
+//! the GitHub Actions job summary when there is one. A tree that could not
+//! be graded still gets its outputs, saying why, so that a CI job reports
+//! zero points with the reason rather than nothing.
+
+use crate::app::{App, Grade};
+use crate::cli::GradeFormat;
+use crate::gradebook::{Gradebook, NotGraded};
+use crate::integrity;
+use crate::report::live::Live;
+use crate::report::{classroom, grade_view, junit};
+use crate::runner::CheckTarget;
+use crate::style::{Paint, Style};
+use anyhow::Context;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The job summary file GitHub Actions names in this variable.
+pub const STEP_SUMMARY_ENV: &str = "GITHUB_STEP_SUMMARY";
+
+/// Where `grade` writes, besides standard output.
+#[derive(Debug)]
+pub struct GradeOptions {
+    /// Grade the reference solutions instead of the learner's exercises.
+    pub solutions: bool,
+    /// The format of standard output and `output`.
+    pub format: GradeFormat,
+    /// A file to write the same output to.
+    pub output: Option<PathBuf>,
+    /// A file to write JUnit XML to, whatever `format` is.
+    pub junit: Option<PathBuf>,
+}
+
+/// `grade [--solutions] [--format text|json|junit] [--output FILE] [--junit FILE]`.
+pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Result<Grade> {
+    // The solutions are the course's own: the manifest guards what a
+    // learner hands in. `checker manifest` checks it on its own.
+    let tampered = if options.solutions {
+        None
+    } else {
+        integrity::verify(&app.course).err()
+    };
+    let (book, failure) = match tampered {
+        Some(why) => {
+            eprintln!("error: {why}");
+            let not_graded = NotGraded {
+                cause: "integrity",
+                headline: why.headline(),
+                details: why.to_string(),
+            };
+            let book = Gradebook::not_graded(&app.course, options.solutions, not_graded);
+            (book, None)
+        }
+        None => match run(app, out, options) {
+            Ok(book) => (book, None),
+            Err(err) => {
+                let not_graded = NotGraded {
+                    cause: "checker",
+                    headline: format!("the checks could not be run: {err}"),
+                    details: format!("{err:#}"),
+                };
+                let book = Gradebook::not_graded(&app.course, options.solutions, not_graded);
+                (book, Some(err))
+            }
+        },
+    };
+
+    let rendered = render(&book, options.format, &app.style)?;
+    out.write_all(&rendered)?;
+    if let Some(path) = &options.output {
+        let plain = render(&book, options.format, &Style::default())?;
+        write_file(path, &plain)?;
+    }
+    if let Some(path) = &options.junit {
+        write_file(path, &render(&book, GradeFormat::Junit, &Style::default())?)?;
+    }
+    if let Some(path) = std::env::var_os(STEP_SUMMARY_ENV).filter(|p| !p.is_empty()) {
+        let mut markdown = Vec::new();
+        grade_view::write_markdown(&mut markdown, &book)?;
+        append_file(Path::new(&path), &markdown)?;
+    }
+
+    if let Some(err) = failure {
+        // Its exit status: environment error, or interrupted.
+        return Err(err);
+    }
+    Ok(if book.not_graded.is_some() {
+        Grade::Refused
+    } else if book.full_marks() {
+        Grade::Passed
+    } else {
+        Grade::NotPassed
+    })
+}
+
+/// Builds and runs every check, with a progress bar on a terminal.
+fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Result<Gradebook> {
+    let targets: Vec<CheckTarget> = app
+        .course
+        .exercises
+        .iter()
+        .map(|e| CheckTarget::for_exercise(&app.course, e, options.solutions))
+        .collect();
+    if options.format == GradeFormat::Text {
+        let what = if options.solutions {
+            "solutions"
+        } else {
+            "exercises"
+        };
+        let heading = format!("Grading {} {what}", targets.len());
+        writeln!(out, "{}", app.style.paint(Paint::Bold, &heading))?;
+        writeln!(out)?;
+        out.flush()?;
+    }
+    let live = Live::bar(targets.len());
+    let color = options.format == GradeFormat::Text && app.style.color;
+    let run = app
+        .runner(color)
+        .run(&targets, &mut |event| live.on_event(&event));
+    live.finish();
+    let summary = run?;
+    Ok(Gradebook::graded(
+        &app.course,
+        options.solutions,
+        &summary.results,
+    ))
+}
+
+/// The grade in `format`.
+fn render(book: &Gradebook, format: GradeFormat, style: &Style) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    match format {
+        GradeFormat::Text => grade_view::write_table(&mut bytes, style, book)?,
+        GradeFormat::Json => classroom::write_json(&mut bytes, book)?,
+        GradeFormat::Junit => junit::write_junit(&mut bytes, book)?,
+    }
+    Ok(bytes)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("could not write {}", path.display()))
+}
+
+fn append_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .with_context(|| format!("could not open the job summary {}", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("could not write the job summary {}", path.display()))
+}

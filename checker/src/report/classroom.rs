@@ -1,0 +1,124 @@
+//! Renders a [`Gradebook`] as GitHub Classroom's autograding result: the
+//! JSON object its grading reporter (`autograding-grading-reporter`) reads,
+//! base64-encoded, from a `<RUNNER>_RESULTS` variable. The reporter adds up
+//! each test's `score` against `max_score` for the points it sends to
+//! Classroom, and fails the job when `status` is `fail` or `error`.
+
+use crate::cli::INVOCATION;
+use crate::gradebook::{Gradebook, GradedExercise};
+use crate::report::grade_view::explanation;
+use crate::report::outcome_view::verdict_word;
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// The version of the result format.
+pub const VERSION: u32 = 1;
+
+/// The whole result.
+#[derive(Debug, Serialize)]
+pub struct ClassroomResult {
+    /// Always [`VERSION`].
+    pub version: u32,
+    /// `pass` when every exercise earned all its points, `fail` when one did
+    /// not, `error` when the tree was not graded.
+    pub status: &'static str,
+    /// Why, when `status` is `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The points the course is worth.
+    pub max_score: u32,
+    /// One per exercise, in course order (one test named after the cause
+    /// when the tree was not graded).
+    pub tests: Vec<ClassroomTest>,
+}
+
+/// One exercise.
+#[derive(Debug, Serialize)]
+pub struct ClassroomTest {
+    /// `01/01 heartbeat: Keep the heartbeat ticking`.
+    pub name: String,
+    /// `pass`, `fail` or `error`.
+    pub status: &'static str,
+    /// Points earned.
+    pub score: u32,
+    /// Points it is worth.
+    pub max_score: u32,
+    /// The verdict and its one-line reason.
+    pub message: String,
+    /// The command that shows the learner the whole report; the reporter
+    /// prints it under the test.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_code: Option<String>,
+    /// The file the learner edits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+    /// Always 0: the reporter appends ` - line N` to the name unless it is 0.
+    pub line_no: u32,
+    /// How long the check ran, in milliseconds (the reporter does not read
+    /// it; it is there for people and scripts).
+    pub duration: u64,
+}
+
+/// The result for `book`.
+pub fn result(book: &Gradebook) -> ClassroomResult {
+    if let Some(why) = &book.not_graded {
+        return ClassroomResult {
+            version: VERSION,
+            status: "error",
+            message: Some(why.headline.clone()),
+            max_score: book.max_points,
+            tests: vec![ClassroomTest {
+                name: why.cause.into(),
+                status: "error",
+                score: 0,
+                max_score: book.max_points,
+                message: why.details.clone(),
+                test_code: None,
+                filename: None,
+                line_no: 0,
+                duration: 0,
+            }],
+        };
+    }
+    ClassroomResult {
+        version: VERSION,
+        status: if book.full_marks() { "pass" } else { "fail" },
+        message: None,
+        max_score: book.max_points,
+        tests: book
+            .exercises
+            .iter()
+            .map(|e| test(e, book.solutions))
+            .collect(),
+    }
+}
+
+fn test(exercise: &GradedExercise, solutions: bool) -> ClassroomTest {
+    let (word, _) = verdict_word(exercise.kind());
+    let why = explanation(exercise);
+    ClassroomTest {
+        name: format!("{} {}: {}", exercise.label, exercise.name, exercise.title),
+        status: if exercise.kind().is_done() {
+            "pass"
+        } else {
+            "fail"
+        },
+        score: exercise.points,
+        max_score: exercise.max_points,
+        message: if why.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{word}: {why}")
+        },
+        test_code: (!solutions).then(|| format!("{INVOCATION} run {}", exercise.name)),
+        filename: (!solutions).then(|| exercise.lib_file.clone()),
+        line_no: 0,
+        duration: exercise.elapsed.map_or(0, |d| d.as_millis() as u64),
+    }
+}
+
+/// Writes the result as pretty JSON.
+pub fn write_json(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &result(book))?;
+    writeln!(out)
+}

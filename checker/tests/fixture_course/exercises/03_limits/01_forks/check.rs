@@ -1,0 +1,19 @@
+//! Runs the learner's workers; started with `--worker`, is one of them.
+//! A checker that limits processes stops it long before the report.
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some(forks::WORKER) {
+        forks::work();
+        return;
+    }
+    let started = forks::start_workers();
+    write_report(&format!(
+        r#"{{"format_version":1,"exercise":"forks","evidence":[{{"name":"correct","status":"pass","summary":"{started} workers started and ended: no limit stopped them"}}]}}"#
+    ));
+}
+
+/// Writes the report where the checker asked (`CHECK_REPORT`).
+fn write_report(json: &str) {
+    let path = std::env::var("CHECK_REPORT").expect("the checker sets CHECK_REPORT");
+    std::fs::write(path, json).expect("the report can be written");
+}
