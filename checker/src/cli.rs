@@ -69,6 +69,41 @@ pub enum Command {
     },
     /// Check this machine: its cores and the speedup it can show right now.
     Doctor,
+    /// Points per exercise, for a teacher or CI (GitHub Classroom, JUnit).
+    /// Refuses a tree whose checks were changed (see `manifest`).
+    Grade {
+        /// Grade the reference solutions instead of your exercises.
+        #[arg(long)]
+        solutions: bool,
+        /// Output format: a table, GitHub Classroom's autograding JSON, or
+        /// JUnit XML.
+        #[arg(long, value_enum, default_value_t = GradeFormat::Text)]
+        format: GradeFormat,
+        /// Also write the output to this file.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also write JUnit XML to this file, whatever the format.
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+    },
+    /// For course authors: check the files learners must not change against
+    /// integrity.toml, or write it anew with --write.
+    Manifest {
+        /// Write integrity.toml from the files as they are now.
+        #[arg(long)]
+        write: bool,
+    },
+}
+
+/// Output formats of `grade`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GradeFormat {
+    /// A table for people.
+    Text,
+    /// GitHub Classroom's autograding result.
+    Json,
+    /// JUnit XML.
+    Junit,
 }
 
 /// Output formats of `verify`.

@@ -3,7 +3,8 @@
 //!
 //! Layers, bottom up: `outcome` (shared types), `course`, `progress`,
 //! `style`; `build` and `process` (cargo and the check binaries), `runner`
-//! (both, emitting events); `report` (renders outcomes); `commands`.
+//! (both, emitting events); `integrity` (the manifest) and `gradebook`
+//! (points from outcomes); `report` (renders outcomes); `commands`.
 
 mod app;
 mod build;
@@ -11,6 +12,8 @@ mod cli;
 mod commands;
 mod course;
 mod exit_codes;
+mod gradebook;
+mod integrity;
 mod interrupt;
 mod keys;
 mod label;
@@ -63,6 +66,21 @@ fn run() -> anyhow::Result<u8> {
             commands::verify::verify(&mut app, out, solutions, format)?
         }
         Some(Command::Doctor) => commands::doctor::doctor(&mut app, out)?,
+        Some(Command::Grade {
+            solutions,
+            format,
+            output,
+            junit,
+        }) => {
+            let options = commands::grade::GradeOptions {
+                solutions,
+                format,
+                output,
+                junit,
+            };
+            commands::grade::grade(&mut app, out, &options)?
+        }
+        Some(Command::Manifest { write }) => commands::manifest::manifest(&app, out, write)?,
     };
     out.flush()?;
     Ok(grade.exit_code())
@@ -81,6 +99,11 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 fn exit_code_for(err: &anyhow::Error) -> u8 {
     if err.downcast_ref::<course::CourseError>().is_some() {
         exit_codes::COURSE_ERROR
+    } else if let Some(err) = err.downcast_ref::<integrity::IntegrityError>() {
+        match err {
+            integrity::IntegrityError::Read { .. } => exit_codes::ENVIRONMENT_ERROR,
+            _ => exit_codes::INTEGRITY_FAILED,
+        }
     } else if err.downcast_ref::<UnknownExercise>().is_some() {
         exit_codes::USAGE
     } else if matches!(

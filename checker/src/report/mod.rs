@@ -1,7 +1,10 @@
 //! Reporters: turn outcomes and events into what the learner reads.
 
 pub mod chart;
+pub mod classroom;
 pub mod course_view;
+pub mod grade_view;
+pub mod junit;
 pub mod live;
 pub mod outcome_view;
 pub mod timeline;

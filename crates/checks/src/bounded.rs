@@ -195,6 +195,11 @@ where
             ("ideal", ideal),
         ],
     ));
+    let one_at_a_time = (LATENCY * PAGES as u32).as_secs_f64();
+    report.speedup = Some(verdict::Speedup {
+        measured: one_at_a_time / took.as_secs_f64().max(1e-9),
+        ceiling: one_at_a_time / ideal.as_secs_f64().max(1e-9),
+    });
     if io_fast_enough(took, ideal) {
         report.push(Evidence::pass("speed", line));
         report

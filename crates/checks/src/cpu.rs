@@ -169,6 +169,10 @@ pub fn check<W: CpuWork>(
         capped: measured.capped,
     };
     if concurrent {
+        report.speedup = Some(verdict::Speedup {
+            measured: sample.speedup(),
+            ceiling: sample.ceiling(),
+        });
         let (evidence, cause) = speed_evidence(&sample, p, &structure);
         report.push(evidence);
         if let Some(cause) = cause {

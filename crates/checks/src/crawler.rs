@@ -272,6 +272,11 @@ where
         ms(ideal.mul_f64(SLACK)),
         ms(fetch_only + parse_only)
     );
+    let one_after_the_other = (fetch_only + parse_only).as_secs_f64();
+    report.speedup = Some(verdict::Speedup {
+        measured: one_after_the_other / crawl.as_secs_f64().max(1e-9),
+        ceiling: one_after_the_other / ideal.as_secs_f64().max(1e-9),
+    });
     let shorter = fetch_only.min(parse_only).as_secs_f64();
     if shorter < 0.5 * ideal.as_secs_f64() {
         report.push(Evidence::inconclusive(

@@ -129,6 +129,10 @@ pub fn check(download_all: impl Fn(&[String], usize) -> DownloadResult) -> Repor
         ms(fastest),
         ms(ideal)
     );
+    report.speedup = Some(verdict::Speedup {
+        measured: speedup,
+        ceiling: ideal_speedup,
+    });
     report = if io_fast_enough(fastest, ideal) {
         report.with(Evidence::pass("speed", speed))
     } else {

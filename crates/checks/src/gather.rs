@@ -207,6 +207,11 @@ where
         format!("{PAGES} pages of {} each", ms(LATENCY)),
         &[("one at a time (estimated)", sequential), ("yours", took)],
     ));
+    // All pages at once take as long as one: that is the ideal.
+    report.speedup = Some(verdict::Speedup {
+        measured: speedup,
+        ceiling: PAGES as f64,
+    });
     if speedup >= NEED {
         report.push(Evidence::pass("speed", line));
         report

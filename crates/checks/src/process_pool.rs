@@ -212,6 +212,10 @@ pub fn check<P: 'static>(
             ("checker's pool, batches of 64", session.reference),
         ],
     ));
+    report.speedup = Some(verdict::Speedup {
+        measured: speedup,
+        ceiling: per_process.as_secs_f64() / session.reference.as_secs_f64().max(1e-9),
+    });
     if speedup >= NEED {
         report.push(Evidence::pass("speed", numbers));
         if yours.as_secs_f64() > 1.5 * session.reference.as_secs_f64() {

@@ -235,6 +235,10 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         capped: measured.capped,
     };
     if concurrent {
+        report.speedup = Some(verdict::Speedup {
+            measured: sample.speedup(),
+            ceiling: sample.ceiling(),
+        });
         let (evidence, cause) = speed_evidence(&sample, p, &structure_numbers(&stats, need));
         report.push(evidence);
         if let Some(cause) = cause {

@@ -123,6 +123,18 @@ pub struct Bar {
     pub value: f64,
 }
 
+/// The speedup behind a `speed` evidence, as numbers rather than words, for
+/// tables: `checker grade` puts them in a CI summary. Optional in a report,
+/// and ignored by readers that do not know it, so the format stays version 1.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Speedup {
+    /// How many times faster than one at a time the learner's version ran.
+    pub measured: f64,
+    /// How many times faster this machine allowed right now: the checker's
+    /// own parallel version for CPU work, the analytic ideal for I/O.
+    pub ceiling: f64,
+}
+
 /// The learner's code panicked and the panic reached the check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Panicked {
@@ -289,6 +301,10 @@ pub struct Report {
     /// A chart of the measured times, when the exercise is about time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub chart: Option<Chart>,
+    /// The measured speedup and the machine's ceiling, when speed was
+    /// measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speedup: Option<Speedup>,
     /// A panic from the learner's code that ended the check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub panicked: Option<Panicked>,
@@ -309,6 +325,7 @@ impl Report {
             evidence: Vec::new(),
             diagnosis: None,
             chart: None,
+            speedup: None,
             panicked: None,
             timeline: None,
             notes: Vec::new(),
@@ -394,6 +411,18 @@ mod tests {
         });
         assert_eq!(report.verdict(), Verdict::Fail);
         assert!(report.panicked.as_ref().unwrap().is_todo());
+    }
+
+    #[test]
+    fn a_report_without_a_speedup_still_reads() {
+        let json = r#"{"format_version":1,"exercise":"x","evidence":[]}"#;
+        assert_eq!(Report::from_json(json).unwrap().speedup, None);
+        let mut report = Report::new("x");
+        report.speedup = Some(Speedup {
+            measured: 1.9,
+            ceiling: 2.0,
+        });
+        assert_eq!(Report::from_json(&report.to_json()).unwrap(), report);
     }
 
     #[test]
