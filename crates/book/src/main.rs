@@ -1,0 +1,218 @@
+//! `cargo run -p book [-- build | serve | test]`: the course's book, built
+//! with mdBook's library crates and the course's preprocessors in this
+//! process, served on localhost, and tested (offline, links, sources
+//! against the course, and a real browser when Chromium is installed).
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use book::browser::{self, Tools};
+use book::{build, course_root, expectations, problems, sources};
+use clap::{Parser, Subcommand};
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::{Request, Response, StatusCode};
+
+/// Builds, serves and tests the course's book.
+#[derive(Debug, Parser)]
+#[command(name = "book")]
+struct Cli {
+    /// What to do (default: build).
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Where to write the HTML (default: book/ in the course folder).
+    #[arg(long, global = true, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Build the book and check it: nothing loaded from outside, every link
+    /// lands, every exercise has its page.
+    Build,
+    /// Build, serve on localhost, and rebuild when a page changes.
+    Serve {
+        /// The port to listen on.
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
+    /// Build and check, then load every page in headless Chromium (skipped,
+    /// with a message, when Chromium and chromedriver are not installed).
+    Test,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::WARN)
+        .with_target(false)
+        .without_time()
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command.unwrap_or(Command::Build) {
+        Command::Build => build_and_check(cli.out.as_deref()).map(|(_, ok)| ok),
+        Command::Serve { port } => serve(cli.out.as_deref(), port).map(|()| true),
+        Command::Test => test(cli.out.as_deref()),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Builds, checks, prints what it found; `Ok((dir, no problems))`.
+fn build_and_check(out: Option<&Path>) -> Result<(PathBuf, bool)> {
+    let root = course_root();
+    let mut found = sources::problems(&root)?;
+    let built = build(&root, out)?;
+    found.extend(problems(&built.dir)?);
+    let counts = sources::word_counts(&root)?;
+    let (pages, words) = counts
+        .values()
+        .fold((0, 0), |(p, w), (pp, ww)| (p + pp, w + ww));
+    println!(
+        "built {pages} pages ({words} words) in {:.1} s: {}",
+        built.took.as_secs_f64(),
+        built.dir.join("index.html").display()
+    );
+    for problem in &found {
+        println!("  ✗ {problem}");
+    }
+    if found.is_empty() {
+        println!("  ✓ offline, every link lands, every exercise has its page");
+    }
+    Ok((built.dir, found.is_empty()))
+}
+
+fn test(out: Option<&Path>) -> Result<bool> {
+    let (dir, ok) = build_and_check(out)?;
+    let Some(tools) = Tools::find() else {
+        println!(
+            "  - browser test skipped: no chromium and chromedriver on PATH (Debian: apt-get install chromium chromium-driver)"
+        );
+        return Ok(ok);
+    };
+    let expect = expectations(&course_root(), &dir)?;
+    let seen = browser::check(&tools, &expect)?;
+    let found = seen.problems();
+    println!(
+        "browser: {} pages in {:.1} s, {} search results for {:?}, quiz said {:?} then {:?}; screenshot {}",
+        seen.pages,
+        seen.took.as_secs_f64(),
+        seen.search_results,
+        expect.search_for,
+        seen.quiz_feedback.0,
+        seen.quiz_feedback.1,
+        expect.screenshot.display()
+    );
+    for problem in &found {
+        println!("  ✗ {problem}");
+    }
+    Ok(ok && found.is_empty())
+}
+
+fn serve(out: Option<&Path>, port: u16) -> Result<()> {
+    let (dir, _) = build_and_check(out)?;
+    let root = course_root();
+    let dir = Arc::new(dir);
+
+    // Rebuild on every change to the pages, book.toml or the theme.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(300), tx)?;
+    for watched in ["src", "theme", "book.toml"] {
+        let path = root.join(watched);
+        if path.exists() {
+            debouncer
+                .watcher()
+                .watch(&path, notify::RecursiveMode::Recursive)
+                .with_context(|| format!("watching {}", path.display()))?;
+        }
+    }
+    let out = out.map(Path::to_owned);
+    std::thread::spawn(move || {
+        for event in rx {
+            if event.is_ok() {
+                println!("a page changed: rebuilding");
+                if let Err(e) = build_and_check(out.as_deref()) {
+                    eprintln!("error: {e:#}");
+                }
+            }
+        }
+    });
+
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+            format!("listening on {addr} (is another server using it? try --port)")
+        })?;
+        println!(
+            "serving the book at http://{addr}/ (Ctrl-C stops; reload the page after an edit)"
+        );
+        loop {
+            let (stream, _) = listener.accept().await?;
+            let dir = Arc::clone(&dir);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let dir = Arc::clone(&dir);
+                    async move { Ok::<_, Infallible>(respond(&dir, &req)) }
+                });
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
+}
+
+/// A file of the built book, or its 404 page.
+fn respond(dir: &Path, req: &Request<Incoming>) -> Response<Full<Bytes>> {
+    let path = req.uri().path().trim_start_matches('/');
+    let safe = !path.split('/').any(|part| part == "..");
+    let mut file = dir.join(path);
+    if file.is_dir() {
+        file = file.join("index.html");
+    }
+    let (status, file) = if safe && file.is_file() {
+        (StatusCode::OK, file)
+    } else {
+        (StatusCode::NOT_FOUND, dir.join("404.html"))
+    };
+    let body = std::fs::read(&file).unwrap_or_default();
+    Response::builder()
+        .status(status)
+        .header("content-type", content_type(&file))
+        .body(Full::new(Bytes::from(body)))
+        .expect("a valid response")
+}
+
+fn content_type(file: &Path) -> &'static str {
+    match file
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "woff2" => "font/woff2",
+        "woff" => "font/woff",
+        "ttf" => "font/ttf",
+        "ico" => "image/x-icon",
+        "txt" | "md" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
