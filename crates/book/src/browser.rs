@@ -260,14 +260,23 @@ async fn look(client: &Client, expect: &Expect) -> Result<Seen> {
     }
 
     // The sidebar lists every chapter and reaches every exercise page.
+    // mdBook 0.5 fills the sidebar from a script after the page loads: wait
+    // until it holds a link per chapter (or 10 s have passed).
     client.goto(&file_url(&expect.site, "index.html")).await?;
-    let links = client
-        .execute(
-            "return [...document.querySelectorAll('#mdbook-sidebar a')].map(a => [a.textContent.trim(), a.href]);",
-            vec![],
-        )
-        .await?;
-    let links: Vec<(String, String)> = serde_json::from_value(links)?;
+    let asked = Instant::now();
+    let links = loop {
+        let links = client
+            .execute(
+                "return [...document.querySelectorAll('#mdbook-sidebar a')].map(a => [a.textContent.trim(), a.href]);",
+                vec![],
+            )
+            .await?;
+        let links: Vec<(String, String)> = serde_json::from_value(links)?;
+        if links.len() >= expect.chapters.len() || asked.elapsed() > Duration::from_secs(10) {
+            break links;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     for chapter in &expect.chapters {
         if !links
             .iter()
