@@ -44,6 +44,8 @@ enum Command {
     /// Build and check, then load every page in headless Chromium (skipped,
     /// with a message, when Chromium and chromedriver are not installed).
     Test,
+    /// Pages and words per chapter, from the sources (builds nothing).
+    Stats,
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         Command::Build => build_and_check(cli.out.as_deref()).map(|(_, ok)| ok),
         Command::Serve { port } => serve(cli.out.as_deref(), port).map(|()| true),
         Command::Test => test(cli.out.as_deref()),
+        Command::Stats => stats().map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -90,6 +93,20 @@ fn build_and_check(out: Option<&Path>) -> Result<(PathBuf, bool)> {
         println!("  ✓ offline, every link lands, every exercise has its page");
     }
     Ok((built.dir, found.is_empty()))
+}
+
+/// A table of pages and words per chapter folder.
+fn stats() -> Result<()> {
+    let counts = sources::word_counts(&course_root())?;
+    println!("{:<16} {:>5} {:>7}", "chapter", "pages", "words");
+    for (chapter, (pages, words)) in &counts {
+        println!("{chapter:<16} {pages:>5} {words:>7}");
+    }
+    let (pages, words) = counts
+        .values()
+        .fold((0, 0), |(p, w), (pp, ww)| (p + pp, w + ww));
+    println!("{:<16} {pages:>5} {words:>7}", "all");
+    Ok(())
 }
 
 fn test(out: Option<&Path>) -> Result<bool> {
