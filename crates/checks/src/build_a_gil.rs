@@ -4,11 +4,11 @@
 //! CPU-bound threads take about 4x one (speedup at most 1.2: the GIL's
 //! `n * t`); 8 threads that mostly block overlap (at least 0.8 of ideal).
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use measured::interpreter::{Gil, Probe, Step, longest_wait, run_threads};
 use measured::kernel::units_for;
-use verdict::{Evidence, Report};
+use verdict::{Evidence, Report, Span, Timeline};
 
 use crate::harness::{ms, time_chart};
 
@@ -52,6 +52,7 @@ pub fn check<G: Gil>(new: impl Fn(Duration) -> G) -> Report {
     most = most.max(probe.most_in_bytecode());
     let (again, _) = run(&new, std::slice::from_ref(&cpu));
     let one = first.min(again);
+    report.timeline = Some(turns(&probe.progress(), one / 200));
     // Threads that mostly wait.
     let io_step = step / 10;
     let io: Vec<Step> = (0..IO_CALLS)
@@ -144,4 +145,86 @@ fn run<G: Gil>(new: &impl Fn(Duration) -> G, programs: &[Vec<Step>]) -> (Duratio
     let probe = Probe::new();
     let elapsed = run_threads(&gil, &probe, programs);
     (elapsed, probe)
+}
+
+/// Who held the lock when, from the steps each thread finished in order: a
+/// turn lasts from the previous holder's last step to this thread's last
+/// step before another thread's. `step` is how long one step took alone; the
+/// first turn starts one step before the first step ended.
+fn turns(progress: &[(usize, Instant)], step: Duration) -> Timeline {
+    let Some(&(_, first)) = progress.first() else {
+        return Timeline::default();
+    };
+    let origin = first.checked_sub(step).unwrap_or(first);
+    let at = |t: Instant| t.duration_since(origin).as_secs_f64() * 1000.0;
+    let mut spans: Vec<Span> = Vec::new();
+    let mut turn_start = origin;
+    let mut last_end = origin;
+    let mut holder: Option<usize> = None;
+    for &(thread, when) in progress {
+        if holder != Some(thread) {
+            if let Some(lane) = holder {
+                spans.push(Span {
+                    lane: lane as u32,
+                    start_ms: at(turn_start),
+                    end_ms: at(last_end),
+                });
+                turn_start = last_end;
+            }
+            holder = Some(thread);
+        }
+        last_end = when;
+    }
+    if let Some(lane) = holder {
+        spans.push(Span {
+            lane: lane as u32,
+            start_ms: at(turn_start),
+            end_ms: at(last_end),
+        });
+    }
+    let threads = progress.iter().map(|&(t, _)| t + 1).max().unwrap_or(0);
+    Timeline {
+        caption: Some(
+            "your lock with 4 CPU-bound threads: a row is busy while its thread holds the lock and runs bytecode".into(),
+        ),
+        lanes: (1..=threads).map(|n| format!("interpreter thread {n}")).collect(),
+        spans,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_are_runs_of_one_threads_steps() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        // Thread 0 runs steps ending at 1, 2 and 3 ms; thread 1 at 4 and 5;
+        // thread 0 again at 6.
+        let progress = [
+            (0, at(1)),
+            (0, at(2)),
+            (0, at(3)),
+            (1, at(4)),
+            (1, at(5)),
+            (0, at(6)),
+        ];
+        let timeline = turns(&progress, Duration::from_millis(1));
+        let spans: Vec<(u32, f64, f64)> = timeline
+            .spans
+            .iter()
+            .map(|s| (s.lane, s.start_ms.round(), s.end_ms.round()))
+            .collect();
+        assert_eq!(spans, [(0, 0.0, 3.0), (1, 3.0, 5.0), (0, 5.0, 6.0)]);
+        assert_eq!(
+            timeline.lanes,
+            ["interpreter thread 1", "interpreter thread 2"]
+        );
+    }
+
+    #[test]
+    fn no_progress_draws_nothing() {
+        assert!(turns(&[], Duration::from_millis(1)).spans.is_empty());
+    }
 }
