@@ -90,6 +90,20 @@ pub struct Seen {
 }
 
 impl Seen {
+    /// What the browser saw, in one line.
+    pub fn summary(&self, expect: &Expect) -> String {
+        format!(
+            "browser: {} pages in {:.1} s; {} results for {:?}; quiz said {:?}, then {:?}; screenshot at {}",
+            self.pages,
+            self.took.as_secs_f64(),
+            self.search_results,
+            expect.search_for,
+            self.quiz_feedback.0,
+            self.quiz_feedback.1,
+            expect.screenshot.display()
+        )
+    }
+
     /// Every way the book failed in the browser, one line each.
     pub fn problems(&self) -> Vec<String> {
         let mut found = Vec::new();

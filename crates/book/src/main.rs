@@ -120,16 +120,7 @@ fn test(out: Option<&Path>) -> Result<bool> {
     let expect = expectations(&course_root(), &dir)?;
     let seen = browser::check(&tools, &expect)?;
     let found = seen.problems();
-    println!(
-        "browser: {} pages in {:.1} s, {} search results for {:?}, quiz said {:?} then {:?}; screenshot {}",
-        seen.pages,
-        seen.took.as_secs_f64(),
-        seen.search_results,
-        expect.search_for,
-        seen.quiz_feedback.0,
-        seen.quiz_feedback.1,
-        expect.screenshot.display()
-    );
+    println!("{}", seen.summary(&expect));
     for problem in &found {
         println!("  ✗ {problem}");
     }

@@ -76,16 +76,7 @@ fn in_a_real_browser() {
     };
     let expect = book::expectations(&book::course_root(), built()).unwrap();
     let seen = browser::check(&tools, &expect).unwrap();
-    eprintln!(
-        "browser: {} pages in {:.1} s; {} results for {:?}; quiz said {:?}, then {:?}; screenshot at {}",
-        seen.pages,
-        seen.took.as_secs_f64(),
-        seen.search_results,
-        expect.search_for,
-        seen.quiz_feedback.0,
-        seen.quiz_feedback.1,
-        expect.screenshot.display()
-    );
+    eprintln!("{}", seen.summary(&expect));
     assert_none("in the browser", seen.problems());
     assert!(expect.screenshot.metadata().unwrap().len() > 10_000);
 }
