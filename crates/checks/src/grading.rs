@@ -89,7 +89,7 @@ pub fn speed_evidence(sample: &SpeedSample, p: usize, structure: &str) -> Graded
             Evidence::inconclusive(
                 "speed",
                 format!(
-                    "can't be measured right now: the checker's own perfectly parallel version ran only {:.2}x faster than one thread on {p} cores (need {MIN_CEILING}x), so another program is probably using the CPU",
+                    "can't be measured right now: the checker's own parallel version ran only {:.2}x faster than one thread on {p} cores (need {MIN_CEILING}x), so another program is probably using the CPU",
                     sample.ceiling()
                 ),
             ),
