@@ -127,6 +127,9 @@ fn test(out: Option<&Path>) -> Result<bool> {
     Ok(ok && found.is_empty())
 }
 
+/// What `serve` watches, relative to the course root.
+const WATCHED: [&str; 3] = ["src", "theme", "book.toml"];
+
 fn serve(out: Option<&Path>, port: u16) -> Result<()> {
     let (dir, _) = build_and_check(out)?;
     let root = course_root();
@@ -135,7 +138,7 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
     // Rebuild on every change to the pages, book.toml or the theme.
     let (tx, rx) = std::sync::mpsc::channel();
     let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(300), tx)?;
-    for watched in ["src", "theme", "book.toml"] {
+    for watched in WATCHED {
         let path = root.join(watched);
         if path.exists() {
             debouncer
@@ -146,12 +149,21 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
     }
     let out = out.map(Path::to_owned);
     std::thread::spawn(move || {
+        // The watcher also reports files being read, which the build itself
+        // does: rebuild only when a file's size or time of change moved.
+        let mut seen = fingerprint(&root);
         for event in rx {
-            if event.is_ok() {
-                println!("a page changed: rebuilding");
-                if let Err(e) = build_and_check(out.as_deref()) {
-                    eprintln!("error: {e:#}");
-                }
+            if event.is_err() {
+                continue;
+            }
+            let now = fingerprint(&root);
+            if now == seen {
+                continue;
+            }
+            seen = now;
+            println!("a page changed: rebuilding");
+            if let Err(e) = build_and_check(out.as_deref()) {
+                eprintln!("error: {e:#}");
             }
         }
     });
@@ -181,6 +193,32 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
             });
         }
     })
+}
+
+/// Every watched file with its size and time of last change.
+fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
+    fn walk(path: &Path, into: &mut Vec<(PathBuf, u64, Option<std::time::SystemTime>)>) {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return;
+        };
+        if meta.is_dir() {
+            let Ok(entries) = std::fs::read_dir(path) else {
+                return;
+            };
+            let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            children.sort();
+            for child in children {
+                walk(&child, into);
+            }
+        } else {
+            into.push((path.to_owned(), meta.len(), meta.modified().ok()));
+        }
+    }
+    let mut files = Vec::new();
+    for watched in WATCHED {
+        walk(&root.join(watched), &mut files);
+    }
+    files
 }
 
 /// A file of the built book, or its 404 page.
