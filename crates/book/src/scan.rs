@@ -282,7 +282,8 @@ pub fn files(root: &Path, ext: &str) -> Result<Vec<PathBuf>> {
     Ok(found)
 }
 
-fn relative(root: &Path, file: &Path) -> String {
+/// `file` relative to `root`, with `/` between the parts on every platform.
+pub(crate) fn relative(root: &Path, file: &Path) -> String {
     file.strip_prefix(root)
         .unwrap_or(file)
         .components()

@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 
 use crate::quiz::{self, Quiz};
-use crate::scan::files;
+use crate::scan::{files, relative};
 
 /// What the book needs of course.toml.
 #[derive(Debug, Deserialize)]
@@ -42,7 +42,10 @@ impl Course {
 /// The book's Markdown pages under `root/src`, as paths relative to it.
 pub fn pages(root: &Path) -> Result<Vec<String>> {
     let src = root.join("src");
-    Ok(files(&src, "md")?.iter().map(|p| rel(&src, p)).collect())
+    Ok(files(&src, "md")?
+        .iter()
+        .map(|p| relative(&src, p))
+        .collect())
 }
 
 /// Every mismatch between the book and the course model, one line each.
@@ -131,7 +134,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
         })
         .collect();
     for file in files(&src, "toml")? {
-        let rel = PathBuf::from(rel(&src, &file));
+        let rel = PathBuf::from(relative(&src, &file));
         if !used.contains(&rel) {
             found.push(format!("src/{}: a quiz no page shows", rel.display()));
         }
@@ -192,15 +195,6 @@ fn normalise(path: &Path) -> PathBuf {
         }
     }
     out
-}
-
-fn rel(base: &Path, file: &Path) -> String {
-    file.strip_prefix(base)
-        .unwrap_or(file)
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 /// Pages and words per chapter folder (`introduction.md` and other
