@@ -3,10 +3,13 @@
 //! over the cores (structure, which a busy machine cannot blur); and, when
 //! the machine has spare capacity right now, the candidate runs at least 70%
 //! as fast as the checker's own ideal parallel version, measured in
-//! interleaved rounds of the same run.
+//! interleaved rounds of the same run. Every run gets fresh inputs and is
+//! checked, and must run every item exactly once at the CPU cost the work
+//! takes: an answer that skips the work cannot pass.
 
 use std::time::Duration;
 
+use measured::clock::process_cpu_time;
 use measured::grade::{SpeedGrade, SpeedSample, grade_speed};
 use measured::grade::{StructureNeed, median};
 use measured::measure::{CAP, Interleaved, ROUNDS, interleaved, parallelism};
@@ -14,6 +17,7 @@ use measured::squares::SumOfSquares;
 use measured::witness::{InFlightWitness, WitnessStats};
 use verdict::{Evidence, Report};
 
+use crate::grading::{WorkDone, WorkGrade, judge_work, work_evidence};
 use crate::grading::{speed_evidence, structure_evidence, structure_numbers};
 use crate::harness::time_chart;
 
@@ -24,14 +28,17 @@ pub const BASELINE: Duration = Duration::from_millis(100);
 pub const SQUARE_CHUNKS: usize = 64;
 
 /// CPU-bound work the witness can watch, with the checker's own sequential
-/// and ideal parallel versions.
-pub trait CpuWork: Sync {
+/// and ideal parallel versions. Crate-private: the references must not be
+/// reachable from an exercise crate.
+pub(crate) trait CpuWork: Sync + Sized {
     /// What the work computes.
     type Output: PartialEq;
-    /// Where its items report.
-    fn witness(&self) -> &InFlightWitness;
+    /// The same work, its items reporting to `witness`.
+    fn watched(&self, witness: &InFlightWitness) -> Self;
     /// How many items it has.
     fn items(&self) -> usize;
+    /// What one item is called: "chunk", "row", "script".
+    fn item_name(&self) -> &'static str;
     /// One item after another.
     fn sequential(&self) -> Self::Output;
     /// Split evenly over `threads` threads.
@@ -46,20 +53,24 @@ pub trait CpuWork: Sync {
 impl CpuWork for SumOfSquares {
     type Output = u64;
 
-    fn witness(&self) -> &InFlightWitness {
-        SumOfSquares::witness(self)
+    fn watched(&self, witness: &InFlightWitness) -> Self {
+        SumOfSquares::watched(self, witness)
     }
 
     fn items(&self) -> usize {
         self.chunks()
     }
 
+    fn item_name(&self) -> &'static str {
+        "chunk"
+    }
+
     fn sequential(&self) -> u64 {
-        SumOfSquares::sequential(self)
+        references::squares::sequential(self)
     }
 
     fn ideal_parallel(&self, threads: usize) -> u64 {
-        SumOfSquares::ideal_parallel(self, threads)
+        references::squares::ideal_parallel(self, threads)
     }
 
     fn describe(&self, output: &u64) -> String {
@@ -74,6 +85,9 @@ impl CpuWork for SumOfSquares {
     }
 }
 
+/// The likely cause when a run's answer is the answer to an earlier run.
+const KEPT: &str = "Your answer is the answer to an earlier run: each run's inputs are new, so a result kept from before (in a `static`, a cache) is wrong. Compute every item, every time.";
+
 /// What a CPU exercise says beyond the common rules.
 pub struct CpuExercise<'a> {
     /// The exercise's short name.
@@ -85,9 +99,86 @@ pub struct CpuExercise<'a> {
     pub average_fraction: f64,
 }
 
-/// Checks `candidate` on work made by `make`: `make(target)` builds work
-/// whose sequential run takes about `target`.
-pub fn check<W: CpuWork>(
+/// One measured run of every variant on the same fresh work.
+struct Round<W: CpuWork> {
+    /// The work, its items reporting to no one the candidate can see.
+    work: W,
+    /// The same work as the candidate gets it, reporting to `witness`.
+    watched: W,
+    witness: InFlightWitness,
+    /// The sequential result: the right answer for this round.
+    expected: Option<W::Output>,
+    /// The candidate's result, what its witness saw and its CPU time.
+    got: Option<W::Output>,
+    stats: Option<WitnessStats>,
+    candidate_cpu: Duration,
+    sequential_cpu: Duration,
+}
+
+impl<W: CpuWork> Round<W> {
+    fn new(work: W) -> Self {
+        let witness = InFlightWitness::new();
+        Round {
+            watched: work.watched(&witness),
+            work,
+            witness,
+            expected: None,
+            got: None,
+            stats: None,
+            candidate_cpu: Duration::ZERO,
+            sequential_cpu: Duration::ZERO,
+        }
+    }
+}
+
+/// Measures `rounds` interleaved rounds of S, R and C, each round on fresh
+/// work of its own made by `make`, every result kept.
+fn measure_rounds<W: CpuWork>(
+    make: &impl Fn(Duration) -> W,
+    rounds: usize,
+    p: usize,
+    candidate: &impl Fn(&W) -> W::Output,
+) -> (Vec<Round<W>>, Interleaved) {
+    let runs: Vec<std::cell::RefCell<Round<W>>> = (0..rounds)
+        .map(|_| std::cell::RefCell::new(Round::new(make(BASELINE))))
+        .collect();
+    let (mut next_s, mut next_r, mut next_c) = (0, 0, 0);
+    let mut s = || {
+        let mut round = runs[next_s].borrow_mut();
+        next_s += 1;
+        let cpu = process_cpu_time();
+        let expected = round.work.sequential();
+        round.sequential_cpu = process_cpu_time().saturating_sub(cpu);
+        round.expected = Some(expected);
+    };
+    let mut r = || {
+        let round = runs[next_r].borrow();
+        next_r += 1;
+        std::hint::black_box(round.work.ideal_parallel(p));
+    };
+    let mut c = || {
+        let mut round = runs[next_c].borrow_mut();
+        next_c += 1;
+        let cpu = process_cpu_time();
+        let got = candidate(&round.watched);
+        round.candidate_cpu = process_cpu_time().saturating_sub(cpu);
+        round.stats = Some(round.witness.stats());
+        round.got = Some(got);
+    };
+    let measured = interleaved(&mut [&mut s, &mut r, &mut c], rounds, CAP);
+    let runs = runs.into_iter().map(|r| r.into_inner()).collect();
+    (runs, measured)
+}
+
+/// Checks `candidate` on work made by `make`: `make(target)` builds fresh
+/// work (new inputs every call) whose sequential run takes about `target`.
+///
+/// Every run's result is checked against the sequential result for that
+/// run's own inputs, every run must run every item exactly once, and the
+/// CPU the candidate used must be the CPU the work takes: so an answer kept
+/// from an earlier run, a formula, or a token share of the work shown to
+/// the witness while the rest is skipped, cannot pass.
+pub(crate) fn check<W: CpuWork>(
     exercise: CpuExercise<'_>,
     make: impl Fn(Duration) -> W,
     candidate: impl Fn(&W) -> W::Output,
@@ -97,68 +188,104 @@ pub fn check<W: CpuWork>(
 
     // Warm up at a tenth of the size: threads started, caches filled.
     let warm = make(BASELINE / 10);
-    warm.sequential();
+    let warm_answer = warm.sequential();
     warm.ideal_parallel(p);
-    candidate(&warm);
+    candidate(&warm.watched(&InFlightWitness::new()));
 
-    let work = make(BASELINE);
-    let expected = work.sequential();
-    let first = candidate(&work);
-    if first != expected {
-        let (line, cause) = work.mismatch(&first, &expected);
+    // One unmeasured run first, so that a wrong answer is told at once.
+    let first = Round::new(make(BASELINE));
+    let expected = first.work.sequential();
+    let got = candidate(&first.watched);
+    if got != expected {
+        let (line, cause) = first.work.mismatch(&got, &expected);
+        let cause = if got == warm_answer { KEPT.to_owned() } else { cause };
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
+    let first_items = WorkDone {
+        required: first.work.items(),
+        ran: first.witness.stats().items,
+        cpu: None,
+    };
+    if let WorkGrade::Missing { .. } | WorkGrade::Repeated { .. } =
+        judge_work(&[first_items], None, p)
+    {
+        let (evidence, cause) = work_evidence(&[first_items], None, p, first.work.item_name());
+        let report = report.with(Evidence::pass(
+            "correct",
+            format!("{}, the same as one core", first.work.describe(&expected)),
+        ));
+        return report.with(evidence).diagnose(cause.unwrap_or_default());
+    }
 
-    let m = p.min(work.items());
-    let need = StructureNeed {
-        average_fraction: exercise.average_fraction,
-        ..StructureNeed::new(m)
-    };
-    let mut rounds: Vec<WitnessStats> = Vec::new();
-    let mut wrong = None;
-    let mut last_timeline = None;
-    let (mut s, mut r) = (
-        || {
-            std::hint::black_box(work.sequential());
-        },
-        || {
-            std::hint::black_box(work.ideal_parallel(p));
-        },
-    );
-    let mut c = || {
-        work.witness().reset();
-        let result = candidate(&work);
-        rounds.push(work.witness().stats());
-        last_timeline = Some(work.witness().timeline());
-        if result != expected {
-            wrong = Some(result);
-        }
-    };
-    let mut measured = interleaved(&mut [&mut s, &mut r, &mut c], ROUNDS, CAP);
+    let (mut runs, mut measured) = measure_rounds(&make, ROUNDS, p, &candidate);
     // Too slow is a verdict against the learner: before giving it, measure
     // as many rounds again and keep the fastest of all, so that a moment
     // when another program took a core cannot decide it.
     if grade_speed(&sample_of(&measured)) == SpeedGrade::TooSlow {
-        let again = interleaved(&mut [&mut s, &mut r, &mut c], ROUNDS, CAP);
+        let (more, again) = measure_rounds(&make, ROUNDS, p, &candidate);
+        runs.extend(more);
         for (times, more) in measured.times.iter_mut().zip(again.times) {
             times.extend(more);
         }
         measured.capped |= again.capped;
     }
-    if let Some(result) = wrong {
-        let (line, _) = work.mismatch(&result, &expected);
-        return report
-            .with(Evidence::fail("correct", format!("right once, then wrong: {line}")))
-            .diagnose("The result changes from run to run: a race. Combine the items' results without sharing a variable between threads.");
+    // A capped measurement leaves rounds that never ran: judge those that did.
+    runs.retain(|r| r.expected.is_some() && r.got.is_some());
+
+    let item = first.work.item_name();
+    for (n, run) in runs.iter().enumerate() {
+        let (Some(got), Some(want)) = (&run.got, &run.expected) else {
+            continue;
+        };
+        if got != want {
+            let (line, _) = run.work.mismatch(got, want);
+            let earlier = got == &expected
+                || got == &warm_answer
+                || runs[..n].iter().any(|r| r.expected.as_ref() == Some(got));
+            let cause = if earlier {
+                KEPT
+            } else {
+                "The result changes from run to run: a race, or an answer kept from an earlier run. Combine the items' results without sharing a variable between threads, and compute every item every time."
+            };
+            return report
+                .with(Evidence::fail(
+                    "correct",
+                    format!("right in the first run, then wrong in run {}: {line}", n + 2),
+                ))
+                .diagnose(cause);
+        }
     }
     let mut report = report.with(Evidence::pass(
         "correct",
         format!(
-            "{}, the same as one core, in every run",
-            work.describe(&expected)
+            "{}, the same as one core, in all {} runs on fresh inputs",
+            first.work.describe(&expected),
+            runs.len() + 1
         ),
     ));
 
+    let sample = sample_of(&measured);
+    let done: Vec<WorkDone> = std::iter::once(first_items)
+        .chain(runs.iter().map(|r| WorkDone {
+            required: r.work.items(),
+            ran: r.stats.map_or(0, |s| s.items),
+            cpu: Some((r.candidate_cpu, r.sequential_cpu)),
+        }))
+        .collect();
+    let (evidence, cause) = work_evidence(&done, Some(&sample), p, item);
+    let honest = evidence.status == verdict::Status::Pass;
+    report.push(evidence);
+    if let Some(cause) = cause {
+        return report.diagnose(cause);
+    }
+    debug_assert!(honest);
+
+    let rounds: Vec<WitnessStats> = runs.iter().filter_map(|r| r.stats).collect();
+    let m = p.min(first.work.items());
+    let need = StructureNeed {
+        average_fraction: exercise.average_fraction,
+        ..StructureNeed::new(m)
+    };
     let stats = typical(&rounds);
     let structure = structure_numbers(&stats, need);
     let (evidence, cause) = structure_evidence(&stats, need);
@@ -172,7 +299,6 @@ pub fn check<W: CpuWork>(
         };
         report = report.diagnose(cause);
     }
-    let sample = sample_of(&measured);
     if concurrent {
         report.speedup = Some(verdict::Speedup {
             measured: sample.speedup(),
@@ -192,8 +318,10 @@ pub fn check<W: CpuWork>(
             ("checker's parallel", sample.reference),
         ],
     ));
-    report.timeline = last_timeline.map(|t: verdict::Timeline| {
-        t.captioned("your version's last measured run, one row per thread")
+    report.timeline = runs.last().map(|r| {
+        r.witness
+            .timeline()
+            .captioned("your version's last measured run, one row per thread")
     });
     report
 }
@@ -210,7 +338,7 @@ fn sample_of(measured: &Interleaved) -> SpeedSample {
 }
 
 /// Checks a `total` of the sum of squares (chapter 04).
-pub fn check_sum_of_squares(
+pub(crate) fn check_sum_of_squares(
     exercise: CpuExercise<'_>,
     total: impl Fn(&SumOfSquares) -> u64,
 ) -> Report {

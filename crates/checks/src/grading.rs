@@ -9,6 +9,7 @@ use measured::grade::{
     grade_speed, grade_structure,
 };
 use measured::witness::WitnessStats;
+use std::time::Duration;
 use verdict::Evidence;
 
 use crate::harness::ms;
@@ -109,10 +110,175 @@ pub fn speed_evidence(sample: &SpeedSample, p: usize, structure: &str) -> Graded
     }
 }
 
+/// What one run of a candidate did of the work its inputs required.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WorkDone {
+    /// Items the inputs required (each exactly once).
+    pub required: usize,
+    /// Item runs the witness saw.
+    pub ran: usize,
+    /// The CPU time the candidate used and the sequential version used on
+    /// the same inputs, when measured.
+    pub cpu: Option<(Duration, Duration)>,
+}
+
+/// Below this fraction of the sequential version's CPU time, the work was
+/// not all done: doing the same work on more threads costs at least as much
+/// CPU (a slower core or a shared one only adds).
+pub const MIN_CPU_FRACTION: f64 = 0.5;
+/// Faster than the checker's perfectly parallel version by more than this,
+/// and faster than one thread by more than this many times the cores, is
+/// faster than the work allows.
+pub const MAX_FASTER: f64 = 1.25;
+
+/// Whether the candidate did the work the inputs required.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum WorkGrade {
+    /// Every item once, every run, at the CPU the work costs.
+    Pass,
+    /// Run `run` (0 is the first) ran fewer items than required.
+    Missing {
+        /// Which run.
+        run: usize,
+        /// Item runs seen.
+        ran: usize,
+        /// Items required.
+        required: usize,
+    },
+    /// Run `run` ran some items more than once.
+    Repeated {
+        /// Which run.
+        run: usize,
+        /// Item runs seen.
+        ran: usize,
+        /// Items required.
+        required: usize,
+    },
+    /// The candidate used a fraction of the CPU time the work takes.
+    LittleCpu {
+        /// Its most CPU over the sequential version's least.
+        fraction: f64,
+    },
+    /// Faster than the work allows on this machine.
+    FasterThanPossible {
+        /// Its speed relative to the checker's parallel version.
+        relative: f64,
+        /// Its speedup over one thread.
+        speedup: f64,
+    },
+}
+
+/// Judges the work done: every run must run exactly the items required; the
+/// candidate's CPU time must be at least [`MIN_CPU_FRACTION`] of the
+/// sequential version's (its most against the sequential's least, so a
+/// slow core or a busy moment can only help it); and it must not be both
+/// more than [`MAX_FASTER`] times as fast as the checker's perfectly
+/// parallel version and more than [`MAX_FASTER`] x `p` times as fast as one
+/// thread, which no version that does the work can be.
+pub fn judge_work(runs: &[WorkDone], sample: Option<&SpeedSample>, p: usize) -> WorkGrade {
+    for (run, done) in runs.iter().enumerate() {
+        let (ran, required) = (done.ran, done.required);
+        if ran < required {
+            return WorkGrade::Missing { run, ran, required };
+        }
+        if ran > required {
+            return WorkGrade::Repeated { run, ran, required };
+        }
+    }
+    let most_cpu = runs.iter().filter_map(|r| r.cpu.map(|c| c.0)).max();
+    let least_sequential = runs.iter().filter_map(|r| r.cpu.map(|c| c.1)).min();
+    if let (Some(most), Some(least)) = (most_cpu, least_sequential) {
+        // Below a millisecond of sequential CPU, the clock's grain decides.
+        if least >= Duration::from_millis(1) {
+            let fraction = most.as_secs_f64() / least.as_secs_f64();
+            if fraction < MIN_CPU_FRACTION {
+                return WorkGrade::LittleCpu { fraction };
+            }
+        }
+    }
+    if let Some(sample) = sample.filter(|s| !s.capped) {
+        let (relative, speedup) = (sample.relative(), sample.speedup());
+        if relative > MAX_FASTER && speedup > MAX_FASTER * p.max(1) as f64 {
+            return WorkGrade::FasterThanPossible { relative, speedup };
+        }
+    }
+    WorkGrade::Pass
+}
+
+/// The `work` evidence: every item ran once in every run, at the CPU the
+/// work costs. `item` names one item ("chunk").
+pub fn work_evidence(
+    runs: &[WorkDone],
+    sample: Option<&SpeedSample>,
+    p: usize,
+    item: &str,
+) -> Graded {
+    let required = runs.first().map_or(0, |r| r.required);
+    let cpu = |f: fn(&(Duration, Duration)) -> Duration| {
+        runs.iter().filter_map(|r| r.cpu.as_ref().map(f)).min()
+    };
+    match judge_work(runs, sample, p) {
+        WorkGrade::Pass => {
+            let mut line = format!(
+                "every {item} ran exactly once in each of {} runs ({required} {item}s a run)",
+                runs.len()
+            );
+            if let (Some(yours), Some(one)) = (cpu(|c| c.0), cpu(|c| c.1)) {
+                line.push_str(&format!(
+                    ", using {} of CPU against {} on one core",
+                    ms(yours),
+                    ms(one)
+                ));
+            }
+            (Evidence::pass("work", line), None)
+        }
+        WorkGrade::Missing { run, ran, required } => (
+            Evidence::fail(
+                "work",
+                format!("only {ran} of {required} {item}s ran in run {}", run + 1),
+            ),
+            Some(format!(
+                "Every {item} must be computed, in every run: each run's inputs are new, so a result kept from an earlier run, a formula or a table cannot stand in for the work, and showing the checker a few {item}s while the answer comes from elsewhere is not the work."
+            )),
+        ),
+        WorkGrade::Repeated { run, ran, required } => (
+            Evidence::fail(
+                "work",
+                format!("{ran} {item} runs for {required} {item}s in run {}", run + 1),
+            ),
+            Some(format!(
+                "Some {item}s ran more than once: give each {item} to exactly one worker (a range split that overlaps, or a loop that starts every worker at 0?)."
+            )),
+        ),
+        WorkGrade::LittleCpu { fraction } => (
+            Evidence::fail(
+                "work",
+                format!(
+                    "your version used {:.0}% of the CPU time the work takes on one core",
+                    fraction * 100.0
+                ),
+            ),
+            Some(
+                "Doing the work on several threads costs at least as much CPU as on one: the answer came from somewhere that did not do the work. Compute every item, every time.".into(),
+            ),
+        ),
+        WorkGrade::FasterThanPossible { relative, speedup } => (
+            Evidence::fail(
+                "work",
+                format!(
+                    "{speedup:.1}x faster than one thread on {p} cores, {relative:.1}x faster than the checker's perfectly parallel version"
+                ),
+            ),
+            Some(
+                "Faster than the work allows: with every item computed, no version can beat the checker's perfectly parallel one by this much. The work was skipped somewhere: compute every item, every time.".into(),
+            ),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
     use verdict::Status;
 
     fn stats(high_water: usize, average: f64, share: f64) -> WitnessStats {
@@ -199,5 +365,88 @@ mod tests {
             speed_evidence(&capped, 2, "").0.status,
             Status::Inconclusive
         );
+    }
+
+    fn done(required: usize, ran: usize, cpu_ms: Option<(u64, u64)>) -> WorkDone {
+        WorkDone {
+            required,
+            ran,
+            cpu: cpu_ms.map(|(c, s)| (Duration::from_millis(c), Duration::from_millis(s))),
+        }
+    }
+
+    #[test]
+    fn every_item_once_in_every_run_passes() {
+        let runs = [done(64, 64, None), done(64, 64, Some((210, 200)))];
+        assert_eq!(judge_work(&runs, Some(&sample(100, 52, 55)), 2), WorkGrade::Pass);
+        let (evidence, cause) = work_evidence(&runs, None, 2, "chunk");
+        assert_eq!(evidence.status, Status::Pass);
+        assert_eq!(
+            evidence.summary,
+            "every chunk ran exactly once in each of 2 runs (64 chunks a run), using 210 ms of CPU against 200 ms on one core"
+        );
+        assert_eq!(cause, None);
+    }
+
+    #[test]
+    fn one_item_short_or_over_in_any_run_fails() {
+        let short = [done(64, 64, None), done(64, 64, None), done(64, 63, None)];
+        assert_eq!(
+            judge_work(&short, None, 2),
+            WorkGrade::Missing { run: 2, ran: 63, required: 64 }
+        );
+        let (evidence, cause) = work_evidence(&short, None, 2, "row");
+        assert_eq!(evidence.summary, "only 63 of 64 rows ran in run 3");
+        assert!(cause.unwrap().contains("a result kept from an earlier run"));
+        let over = [done(64, 65, None)];
+        assert_eq!(
+            judge_work(&over, None, 2),
+            WorkGrade::Repeated { run: 0, ran: 65, required: 64 }
+        );
+        // A run that skipped everything, as a cache after round one does.
+        assert!(matches!(
+            judge_work(&[done(64, 64, None), done(64, 0, None)], None, 2),
+            WorkGrade::Missing { run: 1, ran: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn cpu_below_half_of_one_core_s_fails_and_at_half_passes() {
+        // The candidate's most against the sequential's least.
+        let at = [done(8, 8, Some((50, 100))), done(8, 8, Some((40, 120)))];
+        assert_eq!(judge_work(&at, None, 2), WorkGrade::Pass);
+        let below = [done(8, 8, Some((49, 100))), done(8, 8, Some((30, 120)))];
+        assert!(matches!(
+            judge_work(&below, None, 2),
+            WorkGrade::LittleCpu { fraction } if (fraction - 0.49).abs() < 1e-9
+        ));
+        // Sequential CPU under a millisecond: the clock's grain, no verdict.
+        let tiny = [done(8, 8, Some((0, 0)))];
+        assert_eq!(judge_work(&tiny, None, 2), WorkGrade::Pass);
+    }
+
+    #[test]
+    fn faster_than_possible_needs_both_margins() {
+        let runs = [done(8, 8, None)];
+        // 2.6x over one thread on 2 cores and 1.3x over the reference.
+        let impossible = sample(260, 130, 100);
+        assert!(matches!(
+            judge_work(&runs, Some(&impossible), 2),
+            WorkGrade::FasterThanPossible { .. }
+        ));
+        // Exactly at 1.25x the reference and 2.5x one thread: allowed.
+        assert_eq!(judge_work(&runs, Some(&sample(250, 125, 100)), 2), WorkGrade::Pass);
+        // Far faster than a slow reference, but not beyond the cores: a
+        // busy moment spoiled the reference's rounds, not skipped work.
+        assert_eq!(judge_work(&runs, Some(&sample(200, 190, 100)), 2), WorkGrade::Pass);
+        // A cache after round one: 190,000x.
+        assert!(matches!(
+            judge_work(&runs, Some(&sample(100, 52, 0)), 16),
+            WorkGrade::FasterThanPossible { .. }
+        ));
+        // A capped measurement proves nothing either way.
+        let mut capped = impossible;
+        capped.capped = true;
+        assert_eq!(judge_work(&runs, Some(&capped), 2), WorkGrade::Pass);
     }
 }

@@ -19,20 +19,24 @@ pub const SCRIPTS: usize = 32;
 impl CpuWork for Scripts {
     type Output = Vec<u64>;
 
-    fn witness(&self) -> &measured::witness::InFlightWitness {
-        Scripts::witness(self)
+    fn watched(&self, witness: &measured::witness::InFlightWitness) -> Self {
+        Scripts::watched(self, witness)
     }
 
     fn items(&self) -> usize {
         self.scripts().len()
     }
 
+    fn item_name(&self) -> &'static str {
+        "script"
+    }
+
     fn sequential(&self) -> Vec<u64> {
-        Scripts::sequential(self)
+        references::interpreter::sequential(self)
     }
 
     fn ideal_parallel(&self, threads: usize) -> Vec<u64> {
-        Scripts::ideal_parallel(self, threads)
+        references::interpreter::ideal_parallel(self, threads)
     }
 
     fn describe(&self, output: &Vec<u64>) -> String {

@@ -2,7 +2,8 @@
 //! claims, and how much parallel speed the machine gives right now.
 
 use measured::grade::MIN_CEILING;
-use measured::measure::{measure_ceiling, parallelism};
+use measured::measure::parallelism;
+use references::ceiling::measure_ceiling;
 use verdict::{Evidence, Report};
 
 use crate::harness::{ms, time_chart};

@@ -18,20 +18,24 @@ pub const PICTURE: (usize, usize) = (600, 300);
 impl CpuWork for Mandelbrot {
     type Output = Vec<u8>;
 
-    fn witness(&self) -> &measured::witness::InFlightWitness {
-        Mandelbrot::witness(self)
+    fn watched(&self, witness: &measured::witness::InFlightWitness) -> Self {
+        Mandelbrot::watched(self, witness)
     }
 
     fn items(&self) -> usize {
         self.height()
     }
 
+    fn item_name(&self) -> &'static str {
+        "row"
+    }
+
     fn sequential(&self) -> Vec<u8> {
-        Mandelbrot::sequential(self)
+        references::mandelbrot::sequential(self)
     }
 
     fn ideal_parallel(&self, threads: usize) -> Vec<u8> {
-        Mandelbrot::ideal_parallel(self, threads)
+        references::mandelbrot::ideal_parallel(self, threads)
     }
 
     fn describe(&self, _: &Vec<u8>) -> String {

@@ -201,12 +201,11 @@ impl Interpreter {
     }
 }
 
-/// A batch of scripts sharing one witness, with the harness's own
-/// sequential and ideal parallel runs.
+/// A batch of scripts sharing one witness. Their seeds are drawn at random
+/// for each batch, so no result can be kept from an earlier batch.
 #[derive(Debug, Clone)]
 pub struct Scripts {
     scripts: Vec<Script>,
-    witness: InFlightWitness,
 }
 
 impl Scripts {
@@ -216,42 +215,34 @@ impl Scripts {
         let steps = 20;
         let units = units_for(target / (count * steps) as u32);
         let witness = InFlightWitness::new();
+        let salt = crate::salt::fresh();
         let scripts = (0..count)
             .map(|i| Script {
                 steps,
                 units,
-                seed: i as u64 + 1,
+                seed: salt.wrapping_add(i as u64),
                 witness: witness.clone(),
             })
             .collect();
-        Scripts { scripts, witness }
+        Scripts { scripts }
+    }
+
+    /// The same scripts, reporting to `witness` while they run.
+    pub fn watched(&self, witness: &InFlightWitness) -> Self {
+        let scripts = self
+            .scripts
+            .iter()
+            .map(|s| Script {
+                witness: witness.clone(),
+                ..s.clone()
+            })
+            .collect();
+        Scripts { scripts }
     }
 
     /// The scripts.
     pub fn scripts(&self) -> &[Script] {
         &self.scripts
-    }
-
-    /// The witness every script reports to.
-    pub fn witness(&self) -> &InFlightWitness {
-        &self.witness
-    }
-
-    /// Every script on one interpreter, one after another.
-    pub fn sequential(&self) -> Vec<u64> {
-        let interpreter = Interpreter::new();
-        self.scripts.iter().map(|s| interpreter.run(s)).collect()
-    }
-
-    /// `threads` threads, each with an interpreter of its own, scripts
-    /// dealt round-robin, results put back in order.
-    pub fn ideal_parallel(&self, threads: usize) -> Vec<u64> {
-        crate::kernel::round_robin(
-            self.scripts.len(),
-            threads,
-            Interpreter::new,
-            |interpreter, i| interpreter.run(&self.scripts[i]),
-        )
     }
 }
 
@@ -296,12 +287,10 @@ mod tests {
     }
 
     #[test]
-    fn one_interpreter_serialises_and_one_each_runs_in_parallel() {
-        let scripts = Scripts::sized(Duration::from_millis(20), 8);
-        let sequential = scripts.sequential();
-        assert_eq!(scripts.ideal_parallel(2), sequential);
+    fn one_interpreter_serialises() {
+        let witness = InFlightWitness::new();
+        let scripts = Scripts::sized(Duration::from_millis(20), 8).watched(&witness);
         // Two threads sharing one interpreter: never two scripts at once.
-        scripts.witness().reset();
         let shared = Interpreter::new();
         std::thread::scope(|s| {
             for t in 0..2 {
@@ -313,7 +302,19 @@ mod tests {
                 });
             }
         });
-        assert_eq!(scripts.witness().high_water(), 1);
+        assert_eq!(witness.high_water(), 1);
+        assert_eq!(witness.stats().items, 8);
+    }
+
+    #[test]
+    fn each_batch_asks_new_questions() {
+        let target = Duration::from_millis(2);
+        let (a, b) = (Scripts::sized(target, 2), Scripts::sized(target, 2));
+        let interpreter = Interpreter::new();
+        assert_ne!(
+            interpreter.run(&a.scripts()[0]),
+            interpreter.run(&b.scripts()[0])
+        );
     }
 
     #[test]

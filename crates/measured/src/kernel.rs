@@ -9,8 +9,6 @@ use std::hint::black_box;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::witness::InFlightWitness;
-
 /// Mixes `seed` `units` times (splitmix64 steps) and returns the result.
 pub fn spin(units: u64, seed: u64) -> u64 {
     let mut x = seed;
@@ -99,50 +97,6 @@ pub fn round_robin<S, T: Send>(
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// A batch of equal work items on a witness: item `i` spins `units` from
-/// seed `i`. Used for ideal references and CPU-bound exercises.
-#[derive(Debug, Clone)]
-pub struct Items {
-    /// How many items.
-    pub count: usize,
-    /// Work per item.
-    pub units: u64,
-    /// Where items report entry and exit.
-    pub witness: InFlightWitness,
-}
-
-impl Items {
-    /// `count` items of `units` each, with a fresh witness.
-    pub fn new(count: usize, units: u64) -> Self {
-        Items {
-            count,
-            units,
-            witness: InFlightWitness::new(),
-        }
-    }
-
-    /// Runs item `i` while the witness watches, and returns its result.
-    pub fn run(&self, i: usize) -> u64 {
-        let _in_flight = self.witness.enter();
-        spin(self.units, i as u64)
-    }
-
-    /// Sum of all results, one at a time: the sequential reference.
-    pub fn sequential(&self) -> u64 {
-        (0..self.count)
-            .map(|i| self.run(i))
-            .fold(0, u64::wrapping_add)
-    }
-
-    /// Sum of all results split evenly over `threads` scoped threads: the
-    /// harness's ideal parallel reference.
-    pub fn ideal_parallel(&self, threads: usize) -> u64 {
-        round_robin(self.count, threads, || (), |_, i| self.run(i))
-            .into_iter()
-            .fold(0, u64::wrapping_add)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,13 +107,6 @@ mod tests {
         assert_ne!(spin(1000, 7), spin(1000, 8));
         assert_ne!(spin(1000, 7), spin(1001, 7));
         assert_eq!(spin(0, 7), 7);
-    }
-
-    #[test]
-    fn ideal_parallel_equals_sequential() {
-        let items = Items::new(9, 1000);
-        assert_eq!(items.ideal_parallel(2), items.sequential());
-        assert_eq!(items.ideal_parallel(4), items.sequential());
     }
 
     #[test]

@@ -22,6 +22,7 @@
 //! - [`choosing`]: workloads and models, for 09/02.
 //! - [`clock`]: process CPU time, the process's own and its children's.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
+//! - [`salt`]: fresh random numbers, so that each run's inputs are new.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
 //!   candidate, as GRADING.md prescribes.
 //! - [`grade`]: the grading rules, pure functions of measurements.
@@ -59,6 +60,7 @@ pub mod measure;
 pub mod pipeline;
 pub mod process;
 pub mod profile;
+pub mod salt;
 pub mod server;
 pub mod service;
 pub mod squares;

@@ -17,10 +17,17 @@ const X: (f64, f64) = (-2.2, 0.8);
 const Y: (f64, f64) = (1.5, 0.0);
 
 /// A picture of `width x height` grey pixels, one byte each, row-major.
+///
+/// Each pixel shows one point of the plane inside its square. Where in the
+/// square is a secret that [`Mandelbrot::sized`] draws at random each time:
+/// the picture looks the same, but pixels along the set's edge change from
+/// one run to the next, so a picture kept from an earlier run is wrong.
 #[derive(Debug, Clone)]
 pub struct Mandelbrot {
     width: usize,
     height: usize,
+    /// Where in its square each pixel samples, as fractions of a pixel.
+    jitter: (f64, f64),
     witness: InFlightWitness,
 }
 
@@ -30,6 +37,7 @@ impl Mandelbrot {
         Mandelbrot {
             width: width.max(1),
             height: height.max(1),
+            jitter: (0.5, 0.5),
             witness: InFlightWitness::new(),
         }
     }
@@ -41,13 +49,28 @@ impl Mandelbrot {
         let per = *NANOS_PER_PIXEL.get_or_init(|| {
             let probe = Mandelbrot::new(96, 48);
             let fastest = crate::kernel::fastest_of(3, || {
-                std::hint::black_box(probe.sequential());
+                for y in 0..probe.height {
+                    std::hint::black_box(probe.row(y));
+                }
             });
             fastest.as_nanos() as f64 / (96.0 * 48.0)
         });
         let pixels = target.as_nanos() as f64 / per.max(0.01);
         let height = (pixels / 2.0).sqrt().max(8.0) as usize;
-        Mandelbrot::new(2 * height, height)
+        // A point anywhere in the middle half of its pixel's square.
+        let fraction = |salt: u64| 0.25 + 0.5 * (salt >> 11) as f64 / (1u64 << 53) as f64;
+        Mandelbrot {
+            jitter: (fraction(crate::salt::fresh()), fraction(crate::salt::fresh())),
+            ..Mandelbrot::new(2 * height, height)
+        }
+    }
+
+    /// The same picture, its rows reporting to `witness`.
+    pub fn watched(&self, witness: &InFlightWitness) -> Self {
+        Mandelbrot {
+            witness: witness.clone(),
+            ..self.clone()
+        }
     }
 
     /// Pixels per row.
@@ -65,29 +88,14 @@ impl Mandelbrot {
     pub fn row(&self, y: usize) -> Vec<u8> {
         assert!(y < self.height, "row {y} of {}", self.height);
         let _in_flight = self.witness.enter();
-        let im = Y.0 + (Y.1 - Y.0) * (y as f64 + 0.5) / self.height as f64;
+        let (jx, jy) = self.jitter;
+        let im = Y.0 + (Y.1 - Y.0) * (y as f64 + jy) / self.height as f64;
         (0..self.width)
             .map(|x| {
-                let re = X.0 + (X.1 - X.0) * (x as f64 + 0.5) / self.width as f64;
+                let re = X.0 + (X.1 - X.0) * (x as f64 + jx) / self.width as f64;
                 shade(escape_time(re, im))
             })
             .collect()
-    }
-
-    /// The witness every row reports to.
-    pub fn witness(&self) -> &InFlightWitness {
-        &self.witness
-    }
-
-    /// Every row, top to bottom, one after another: the sequential render.
-    pub fn sequential(&self) -> Vec<u8> {
-        (0..self.height).flat_map(|y| self.row(y)).collect()
-    }
-
-    /// The harness's ideal parallel render: rows dealt round-robin to
-    /// `threads` scoped threads, then put back in order.
-    pub fn ideal_parallel(&self, threads: usize) -> Vec<u8> {
-        crate::kernel::round_robin(self.height, threads, || (), |_, y| self.row(y)).concat()
     }
 
     /// Writes `pixels` (a render of this picture) as a greyscale PNG.
@@ -144,11 +152,27 @@ mod tests {
         assert_eq!(escape_time(2.0, 2.0), 1);
     }
 
+    fn render(m: &Mandelbrot) -> Vec<u8> {
+        (0..m.height()).flat_map(|y| m.row(y)).collect()
+    }
+
     #[test]
-    fn the_ideal_parallel_render_equals_the_sequential_one() {
+    fn each_sized_picture_samples_its_pixels_somewhere_new() {
+        let target = Duration::from_millis(2);
+        let (a, b) = (Mandelbrot::sized(target), Mandelbrot::sized(target));
+        assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+        assert_ne!(render(&a), render(&b));
+        // The same picture: most pixels agree.
+        let same = render(&a).iter().zip(render(&b)).filter(|(x, y)| **x == *y).count();
+        assert!(same * 10 > a.width() * a.height() * 7, "{same} pixels agree");
+    }
+
+    #[test]
+    fn a_watched_copy_reports_to_its_witness_only() {
         let m = Mandelbrot::new(60, 30);
-        assert_eq!(m.ideal_parallel(3), m.sequential());
-        assert_eq!(m.sequential().len(), 60 * 30);
+        let witness = InFlightWitness::new();
+        assert_eq!(render(&m.watched(&witness)), render(&m));
+        assert_eq!(witness.stats().items, 30);
     }
 
     #[test]
@@ -179,7 +203,7 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../src/04_parallelism/mandelbrot.png");
         let m = Mandelbrot::new(600, 300);
-        let pixels = m.ideal_parallel(4);
+        let pixels = render(&m);
         if std::env::var_os("REGENERATE_BOOK_IMAGES").is_some() {
             m.save_png(&pixels, &path).unwrap();
         }
@@ -201,7 +225,7 @@ mod tests {
         let m = Mandelbrot::new(40, 20);
         let dir = std::env::temp_dir().join(format!("mandelbrot-{}", std::process::id()));
         let path = dir.join("m.png");
-        m.save_png(&m.sequential(), &path).unwrap();
+        m.save_png(&render(&m), &path).unwrap();
         let bytes = std::fs::read(&path).unwrap();
         assert_eq!(&bytes[1..4], b"PNG");
         std::fs::remove_dir_all(dir).unwrap();

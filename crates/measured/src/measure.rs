@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use crate::grade::SpeedSample;
-use crate::kernel::{Items, units_for};
 
 /// Rounds measured by default: GRADING.md found k = 3 with minimums misgraded
 /// nothing in 1,320 gradings.
@@ -77,34 +76,6 @@ pub fn speed_sample(
 /// the machine really gives: measure the ceiling, do not trust this.
 pub fn parallelism() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get())
-}
-
-/// What this machine gives right now: the harness's own perfectly parallel
-/// kernel over `p` threads against one thread, sized to about 0.1 s
-/// sequential. Returns the sample with the reference also as candidate.
-pub fn measure_ceiling(p: usize) -> SpeedSample {
-    let count = 8 * p.max(1);
-    let units = units_for(Duration::from_millis(100)) / count as u64;
-    let warm = Items::new(count, units / 10);
-    warm.sequential();
-    warm.ideal_parallel(p);
-    let items = Items::new(count, units);
-    let (mut s, mut r) = (
-        || {
-            std::hint::black_box(items.sequential());
-        },
-        || {
-            std::hint::black_box(items.ideal_parallel(p));
-        },
-    );
-    let result = interleaved(&mut [&mut s, &mut r], ROUNDS, CAP);
-    let mins = result.minimums();
-    SpeedSample {
-        sequential: mins[0],
-        reference: mins[1],
-        candidate: mins[1],
-        capped: result.capped,
-    }
 }
 
 #[cfg(test)]

@@ -8,27 +8,35 @@ use crate::witness::InFlightWitness;
 /// every chunk's result never overflows a `u64`.
 pub const MODULUS: u64 = 1_000_000_007;
 
-/// The numbers `0..n` cut into `chunks` equal ranges; chunk `i`'s result is
-/// the sum of the squares in its range, modulo [`MODULUS`].
+/// `n` consecutive numbers cut into `chunks` equal ranges; chunk `i`'s
+/// result is the sum of the squares in its range, modulo [`MODULUS`].
+///
+/// The numbers start at a secret offset that [`SumOfSquares::sized`] draws
+/// at random each time: every run asks a new question, so an answer kept
+/// from an earlier run, a formula or a table of known answers is wrong, and
+/// the only way to the answer is to compute every chunk.
 #[derive(Debug, Clone)]
 pub struct SumOfSquares {
+    start: u64,
     n: u64,
     chunks: usize,
     witness: InFlightWitness,
 }
 
 impl SumOfSquares {
-    /// `0..n` in `chunks` chunks (at least one).
+    /// The numbers `0..n` in `chunks` chunks (at least one).
     pub fn new(n: u64, chunks: usize) -> Self {
         SumOfSquares {
+            start: 0,
             n,
             chunks: chunks.max(1),
             witness: InFlightWitness::new(),
         }
     }
 
-    /// Sized so that the sequential sum takes about `target` on this
-    /// machine when it is quiet (calibrated once per process).
+    /// `n` numbers from a random offset, sized so that the sequential sum
+    /// takes about `target` on this machine when it is quiet (calibrated
+    /// once per process).
     pub fn sized(target: std::time::Duration, chunks: usize) -> Self {
         static NANOS_PER_NUMBER: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
         let per = *NANOS_PER_NUMBER.get_or_init(|| {
@@ -39,7 +47,19 @@ impl SumOfSquares {
             fastest.as_nanos() as f64 / 200_000.0
         });
         let n = (target.as_nanos() as f64 / per.max(0.01)) as u64;
-        Self::new(n.max(chunks as u64), chunks)
+        SumOfSquares {
+            // Any start below 2^32 keeps `k * k` within a u64.
+            start: crate::salt::fresh() % (1 << 31),
+            ..Self::new(n.max(chunks as u64), chunks)
+        }
+    }
+
+    /// The same numbers, their chunks reporting to `witness`.
+    pub fn watched(&self, witness: &InFlightWitness) -> Self {
+        SumOfSquares {
+            witness: witness.clone(),
+            ..self.clone()
+        }
     }
 
     /// How many chunks there are.
@@ -48,10 +68,10 @@ impl SumOfSquares {
     }
 
     /// The numbers chunk `i` covers.
-    pub fn range(&self, i: usize) -> std::ops::Range<u64> {
+    fn range(&self, i: usize) -> std::ops::Range<u64> {
         let per = self.n.div_ceil(self.chunks as u64);
         let start = (per * i as u64).min(self.n);
-        start..(start + per).min(self.n)
+        self.start + start..self.start + (start + per).min(self.n)
     }
 
     /// Computes chunk `i`: the sum of `k * k` over its range, modulo
@@ -61,24 +81,6 @@ impl SumOfSquares {
         let _in_flight = self.witness.enter();
         self.range(i)
             .fold(0, |sum, k| (sum + (k * k) % MODULUS) % MODULUS)
-    }
-
-    /// The witness every chunk reports to.
-    pub fn witness(&self) -> &InFlightWitness {
-        &self.witness
-    }
-
-    /// Every chunk, one after another, summed: the sequential reference.
-    pub fn sequential(&self) -> u64 {
-        (0..self.chunks).map(|i| self.chunk(i)).sum()
-    }
-
-    /// The harness's ideal parallel version: chunks dealt round-robin to
-    /// `threads` scoped threads.
-    pub fn ideal_parallel(&self, threads: usize) -> u64 {
-        crate::kernel::round_robin(self.chunks, threads, || (), |_, i| self.chunk(i))
-            .into_iter()
-            .sum()
     }
 }
 
@@ -96,14 +98,28 @@ mod tests {
     #[test]
     fn small_sums_are_plain_sums_of_squares() {
         // 0 + 1 + 4 + ... + 81 = 285
-        assert_eq!(SumOfSquares::new(10, 3).sequential(), 285);
+        let squares = SumOfSquares::new(10, 3);
+        assert_eq!((0..3).map(|i| squares.chunk(i)).sum::<u64>(), 285);
         assert_eq!(SumOfSquares::new(10, 1).chunk(0), 285);
     }
 
     #[test]
-    fn the_ideal_parallel_version_agrees() {
-        let squares = SumOfSquares::new(100_000, 7);
-        assert_eq!(squares.ideal_parallel(2), squares.sequential());
-        assert_eq!(squares.witness().stats().items, 14);
+    fn sized_work_starts_somewhere_new_each_time() {
+        let (a, b) = (
+            SumOfSquares::sized(std::time::Duration::from_millis(1), 4),
+            SumOfSquares::sized(std::time::Duration::from_millis(1), 4),
+        );
+        assert_eq!((a.n, a.chunks), (b.n, b.chunks));
+        assert_ne!(a.start, b.start);
+        assert_ne!(a.chunk(0), b.chunk(0));
+    }
+
+    #[test]
+    fn a_watched_copy_reports_to_its_witness_only() {
+        let squares = SumOfSquares::new(1000, 4);
+        let witness = InFlightWitness::new();
+        let watched = squares.watched(&witness);
+        assert_eq!(watched.chunk(1), squares.chunk(1));
+        assert_eq!(witness.stats().items, 1);
     }
 }
