@@ -120,6 +120,26 @@ fixtures! {
         "../../../solutions/03_threads/03_thread_pool/wrong/runs_on_caller.rs",
         |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
         "correct", "`submit` should queue the job for a worker, not run it";
+    thread_pool_map_thread_per_item:
+        "../../../solutions/03_threads/03_thread_pool/wrong/map_thread_per_item.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "bounded", "`map` started more threads";
+    thread_pool_map_one_at_a_time:
+        "../../../solutions/03_threads/03_thread_pool/wrong/map_one_at_a_time.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "bounded", "`map` ran one item at a time";
+    thread_pool_map_without_catch_unwind:
+        "../../../solutions/03_threads/03_thread_pool/wrong/map_without_catch_unwind.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "panics", "`map`";
+    thread_pool_round_robin_queues:
+        "../../../solutions/03_threads/03_thread_pool/wrong/round_robin_queues.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "one queue", "a queue of its own";
+    thread_pool_supervisor_left_running:
+        "../../../solutions/03_threads/03_thread_pool/wrong/supervisor_left_running.rs",
+        |f| checks::thread_pool::check(checks::pool_adapter!(f::ThreadPool)),
+        "shutdown", "and any other thread the pool started";
 
     // 04/01 map-reduce with rayon
     map_reduce_forgot_par_iter:
