@@ -127,12 +127,34 @@ pub struct Exercise {
     /// Overrides the course's `timeout_secs`.
     #[serde(default)]
     pub timeout_secs: Option<u64>,
+    /// What the checker reads the learner's sources for before it builds
+    /// them, besides what it reads every exercise for (code that reaches
+    /// outside its crate: `#[path]`, `include!` of other files, the
+    /// solutions). `["memory_ordering"]`: a lock built on `Relaxed` atomics
+    /// fails, a data race that no run on x86 can show.
+    #[serde(default)]
+    pub source_rules: Vec<SourceRule>,
     /// `03/01`, derived from `dir` when the course is loaded.
     #[serde(skip)]
     label: String,
 }
 
+/// A rule an exercise's sources are read for, named in `source_rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SourceRule {
+    /// A lock must take with `Acquire` and give back with `Release`.
+    MemoryOrdering,
+}
+
 impl Exercise {
+    /// The rules its sources are read for before they are built.
+    pub fn rules(&self) -> source_rules::Rules {
+        source_rules::Rules {
+            memory_ordering: self.source_rules.contains(&SourceRule::MemoryOrdering),
+        }
+    }
+
     /// The label shown to the learner, e.g. `03/01`.
     pub fn label(&self) -> &str {
         &self.label
@@ -314,6 +336,7 @@ dir = "03_threads/03_pool"
 title = "Pool"
 points = 20
 timeout_secs = 60
+source_rules = ["memory_ordering"]
 "#;
 
     fn parse(text: &str) -> Result<Course, CourseError> {
@@ -342,6 +365,8 @@ timeout_secs = 60
         assert_eq!(download.timeout(&course.info), Duration::from_secs(30));
         let pool = &course.exercises[1];
         assert_eq!(pool.timeout(&course.info), Duration::from_secs(60));
+        assert!(pool.rules().memory_ordering);
+        assert!(!download.rules().memory_ordering);
         assert_eq!(course.total_points(), 30);
     }
 
@@ -378,6 +403,13 @@ timeout_secs = 60
                 .unwrap_err()
                 .to_string()
                 .contains("format_version 2")
+        );
+        let rule = GOOD.replace("\"memory_ordering\"", "\"memory_order\"");
+        assert!(
+            parse(&rule)
+                .unwrap_err()
+                .to_string()
+                .contains("memory_ordering")
         );
         let name = GOOD.replace("name = \"pool\"", "name = \"Pool-2\"");
         assert!(parse(&name).unwrap_err().to_string().contains("`Pool-2`"));

@@ -28,6 +28,8 @@ pub const REGENERATE: &str = "cargo run -p checker -- manifest --write";
 const PROTECTED_DIRS: &[&str] = &[
     "crates/checks",
     "crates/measured",
+    "crates/references",
+    "crates/source_rules",
     "crates/verdict",
     "checker/src",
 ];

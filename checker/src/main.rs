@@ -2,8 +2,9 @@
 //! turns its grade or error into the exit status.
 //!
 //! Layers, bottom up: `outcome` (shared types), `course`, `progress`,
-//! `style`; `build` and `process` (cargo and the check binaries), `runner`
-//! (both, emitting events); `integrity` (the manifest) and `gradebook`
+//! `style`; `source_check` (reads the sources before anything is built),
+//! `build` and `process` (cargo and the check binaries), `runner` (all
+//! three, emitting events); `integrity` (the manifest) and `gradebook`
 //! (points from outcomes); `report` (renders outcomes); `commands`.
 
 mod app;
@@ -23,6 +24,7 @@ mod process;
 mod progress;
 mod report;
 mod runner;
+mod source_check;
 mod state;
 mod style;
 mod timestamp;

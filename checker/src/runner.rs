@@ -1,11 +1,14 @@
-//! Runs checks: builds every requested check binary in one cargo call, then
-//! runs each one, emitting [`Event`]s and returning an [`Outcome`] per check.
+//! Runs checks: reads each crate's sources (a crate that fails on reading
+//! gets its report without being built), builds every other requested check
+//! binary in one cargo call, then runs each one, emitting [`Event`]s and
+//! returning an [`Outcome`] per check.
 //! It never prints: reporters turn the events and outcomes into output.
 
 use crate::build::{self, BuildError, BuildTarget};
 use crate::course::{Course, Exercise};
 use crate::outcome::{Event, Outcome};
 use crate::process::{self, Interrupted, RunError};
+use crate::source_check;
 use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -22,6 +25,8 @@ pub struct CheckTarget {
     pub build: BuildTarget,
     /// How long it may run.
     pub timeout: Duration,
+    /// What its `src/` is read for before it is built (`None`: not read).
+    pub rules: Option<source_rules::Rules>,
 }
 
 impl CheckTarget {
@@ -41,6 +46,7 @@ impl CheckTarget {
             },
             crate_dir,
             timeout: exercise.timeout(&course.info),
+            rules: Some(exercise.rules()),
         }
     }
 }
@@ -124,9 +130,24 @@ impl Runner<'_> {
 
         // A crate that does not exist would fail the whole cargo call: keep
         // it out and say so on its own line.
-        let (present, missing): (Vec<&CheckTarget>, Vec<&CheckTarget>) =
-            targets.iter().partition(|t| t.build.manifest.is_file());
-        let to_build: Vec<BuildTarget> = present.iter().map(|t| t.build.clone()).collect();
+        let missing: Vec<&CheckTarget> = targets
+            .iter()
+            .filter(|t| !t.build.manifest.is_file())
+            .collect();
+        // Sources that fail on reading are not built: their verdict is known.
+        let read: Vec<Option<verdict::Report>> = targets
+            .iter()
+            .map(|t| {
+                let rules = t.rules.filter(|_| t.build.manifest.is_file())?;
+                source_check::check(self.root, &t.crate_dir, &t.exercise, rules)
+            })
+            .collect();
+        let to_build: Vec<BuildTarget> = targets
+            .iter()
+            .zip(&read)
+            .filter(|(t, read)| read.is_none() && t.build.manifest.is_file())
+            .map(|(t, _)| t.build.clone())
+            .collect();
 
         let started = Instant::now();
         on_event(Event::BuildStarted {
@@ -149,7 +170,21 @@ impl Runner<'_> {
         }
 
         let mut results = Vec::with_capacity(targets.len());
-        for target in targets {
+        for (target, read) in targets.iter().zip(read) {
+            if let Some(report) = read {
+                let outcome = Outcome::Report(report);
+                on_event(Event::CheckFinished {
+                    exercise: &target.exercise,
+                    outcome: &outcome,
+                    elapsed: Duration::ZERO,
+                });
+                results.push(CheckResult {
+                    exercise: target.exercise.clone(),
+                    outcome,
+                    elapsed: None,
+                });
+                continue;
+            }
             if missing.iter().any(|m| std::ptr::eq(*m, target)) {
                 let rendered = format!(
                     "there is no crate at {}: expected {}\n",

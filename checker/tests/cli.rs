@@ -147,6 +147,34 @@ fn a_compile_error_is_shown_as_the_compiler_printed_it() {
 }
 
 #[test]
+fn a_source_that_reaches_outside_its_crate_fails_before_it_is_built() {
+    let course = Course::new("own_work");
+    let lib = course.root().join("exercises/01_basics/01_pass/src/lib.rs");
+    std::fs::write(
+        &lib,
+        "//! The answered version, borrowed.\n\n\
+         mod inner {\n    \
+         #[path = \"../../../../../solutions/01_basics/01_pass/src/lib.rs\"]\n    \
+         mod solution;\n    \
+         pub use solution::answer;\n}\n\n\
+         pub use inner::answer;\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = course.run(&["run", "pass"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("own work"), "{stdout}");
+    snapshot!(course, "run_own_work", stdout);
+    let progress = course.progress();
+    assert_eq!(progress["exercises"]["pass"]["status"], "attempted");
+    assert_eq!(progress["exercises"]["pass"]["last_verdict"], "fail");
+    // Nothing was built: the verdict came from reading.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("fixture-course")
+        .join("own_work");
+    assert!(!target.join("debug/check_pass").exists());
+}
+
+#[test]
 fn a_panic_without_a_report_is_a_crash_with_its_message() {
     let course = Course::new("panics");
     let (code, stdout, _) = course.run(&["run", "panics"]);

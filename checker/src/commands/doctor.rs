@@ -53,6 +53,7 @@ pub fn doctor(app: &mut App, out: &mut dyn Write) -> anyhow::Result<Grade> {
         },
         crate_dir,
         timeout: std::time::Duration::from_secs(app.course.info.timeout_secs),
+        rules: None,
     };
     let live = Live::spinner();
     let run = app

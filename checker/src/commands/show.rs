@@ -113,7 +113,12 @@ pub fn check_one(
     writeln!(
         out,
         "{}",
-        timings(&style, summary.build_time, result.elapsed)
+        timings(
+            &style,
+            summary.build_time,
+            result.elapsed,
+            matches!(result.outcome, Outcome::Report(_))
+        )
     )?;
 
     let kind = result.outcome.kind();
@@ -181,13 +186,21 @@ fn draw_timeline(
     Ok(())
 }
 
-fn timings(style: &Style, build: std::time::Duration, run: Option<std::time::Duration>) -> String {
+/// How long building and checking took. A report that no run made came
+/// from reading the sources: nothing was built.
+fn timings(
+    style: &Style,
+    build: std::time::Duration,
+    run: Option<std::time::Duration>,
+    report: bool,
+) -> String {
     let text = match run {
         Some(run) => format!(
             "  built in {}, checked in {}",
             style.duration(build),
             style.duration(run)
         ),
+        None if report => "  read, not built".to_owned(),
         None => format!("  built in {}", style.duration(build)),
     };
     style.paint(Paint::Dim, &text)

@@ -428,10 +428,25 @@ impl Collector {
     fn in_function(&mut self, read: impl FnOnce(&mut Self)) {
         self.funcs.push(Func::default());
         self.current.push(self.funcs.len() - 1);
-        let saved = (self.loops, self.spin_condition, self.condition, self.equality);
-        (self.loops, self.spin_condition, self.condition, self.equality) = (0, 0, 0, 0);
+        let saved = (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        );
+        (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        ) = (0, 0, 0, 0);
         read(self);
-        (self.loops, self.spin_condition, self.condition, self.equality) = saved;
+        (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        ) = saved;
         self.current.pop();
     }
 
@@ -498,10 +513,25 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_closure(&mut self, closure: &'ast syn::ExprClosure) {
         // A closure shares its function's aliases and fences, not its loops.
-        let saved = (self.loops, self.spin_condition, self.condition, self.equality);
-        (self.loops, self.spin_condition, self.condition, self.equality) = (0, 0, 0, 0);
+        let saved = (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        );
+        (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        ) = (0, 0, 0, 0);
         visit::visit_expr_closure(self, closure);
-        (self.loops, self.spin_condition, self.condition, self.equality) = saved;
+        (
+            self.loops,
+            self.spin_condition,
+            self.condition,
+            self.equality,
+        ) = saved;
     }
 
     fn visit_local(&mut self, local: &'ast syn::Local) {
@@ -539,7 +569,10 @@ impl<'ast> Visit<'ast> for Collector {
     fn visit_expr_if(&mut self, expr: &'ast syn::ExprIf) {
         let leaves = self.loops > 0
             && (leaves_block(&expr.then_branch)
-                || expr.else_branch.as_ref().is_some_and(|(_, e)| leaves_expr(e)));
+                || expr
+                    .else_branch
+                    .as_ref()
+                    .is_some_and(|(_, e)| leaves_expr(e)));
         self.condition(leaves, |s| s.visit_expr(&expr.cond));
         self.visit_block(&expr.then_branch);
         if let Some((_, else_branch)) = &expr.else_branch {
@@ -569,9 +602,10 @@ impl<'ast> Visit<'ast> for Collector {
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
         if let Expr::Path(p) = strip(&call.func)
-            && p.path.segments.last().is_some_and(|s| {
-                s.ident == "fence" || s.ident == "compiler_fence"
-            })
+            && p.path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "fence" || s.ident == "compiler_fence")
             && let Some(order) = call.args.first().and_then(|a| order_of(a, &self.consts))
         {
             let is_fence = p.path.segments.last().is_some_and(|s| s.ident == "fence");
@@ -598,7 +632,10 @@ mod tests {
 
     fn clean(text: &str) {
         let found = findings(text);
-        assert!(found.is_empty(), "flagged a right answer:\n{text}\n{found:#?}");
+        assert!(
+            found.is_empty(),
+            "flagged a right answer:\n{text}\n{found:#?}"
+        );
     }
 
     const RELAXED_SPIN_BANK: &str = r#"
@@ -639,10 +676,19 @@ impl Bank {
         let found = findings(RELAXED_SPIN_BANK);
         assert_eq!(found.len(), 2, "{found:#?}");
         assert_eq!(found[0].0, 15);
-        assert!(found[0].1.contains("takes the lock with Relaxed"), "{found:#?}");
-        assert!(found[0].1.contains("locks.compare_exchange_weak"), "{found:#?}");
+        assert!(
+            found[0].1.contains("takes the lock with Relaxed"),
+            "{found:#?}"
+        );
+        assert!(
+            found[0].1.contains("locks.compare_exchange_weak"),
+            "{found:#?}"
+        );
         assert_eq!(found[1].0, 23);
-        assert!(found[1].1.contains("gives the lock back with Relaxed"), "{found:#?}");
+        assert!(
+            found[1].1.contains("gives the lock back with Relaxed"),
+            "{found:#?}"
+        );
     }
 
     #[test]
@@ -653,7 +699,10 @@ impl Bank {
                     "Ordering::Relaxed, Ordering::Relaxed",
                     "Ordering::Acquire, Ordering::Relaxed",
                 )
-                .replace("store(false, Ordering::Relaxed)", "store(false, Ordering::Release)"),
+                .replace(
+                    "store(false, Ordering::Relaxed)",
+                    "store(false, Ordering::Release)",
+                ),
         );
         clean(&RELAXED_SPIN_BANK.replace("Ordering::Relaxed", "Ordering::SeqCst"));
         // Only half fixed: the release still fails.
@@ -739,7 +788,10 @@ impl Ticket {
         clean(
             &ticket
                 .replace("load(Ordering::Relaxed)", "load(Ordering::Acquire)")
-                .replace("serving.fetch_add(1, Ordering::Relaxed)", "serving.fetch_add(1, Ordering::Release)"),
+                .replace(
+                    "serving.fetch_add(1, Ordering::Relaxed)",
+                    "serving.fetch_add(1, Ordering::Release)",
+                ),
         );
         // A try-lock tested once, given back elsewhere.
         let try_lock = r#"

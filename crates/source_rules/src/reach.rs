@@ -46,10 +46,13 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
         crate_root_text: crate_root.display().to_string(),
         findings: Vec::new(),
     };
-    scan.walk(tokens, &Dirs {
-        here: file_dir,
-        nested: Some(nested_root),
-    });
+    scan.walk(
+        tokens,
+        &Dirs {
+            here: file_dir,
+            nested: Some(nested_root),
+        },
+    );
     scan.findings
 }
 
@@ -372,9 +375,11 @@ impl Scan<'_> {
                 let inner: Vec<TokenTree> = g.stream().into_iter().collect();
                 self.eval(&inner)
             }
-            [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args)]
-                if bang.as_char() == '!' =>
-            {
+            [
+                TokenTree::Ident(name),
+                TokenTree::Punct(bang),
+                TokenTree::Group(args),
+            ] if bang.as_char() == '!' => {
                 let inner: Vec<TokenTree> = args.stream().into_iter().collect();
                 match unraw(name).as_str() {
                     "concat" => self.eval_concat(&inner),
@@ -437,11 +442,19 @@ mod tests {
         clean(r#"const DATA: &str = include_str!("data.txt");"#);
         clean(r#"const DATA: &[u8] = include_bytes!("../Cargo.toml");"#);
         clean(r#"include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/table.rs"));"#);
-        clean(r#"const D: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/data.txt"));"#);
-        clean("//! The solutions of the course are not read here.\n/// See checks/src? no.\nfn f() {}");
-        clean(r#"#[allow(unused)] #[must_use] #[inline(always)] #[cfg_attr(test, derive(Debug))] struct S;"#);
+        clean(
+            r#"const D: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/data.txt"));"#,
+        );
+        clean(
+            "//! The solutions of the course are not read here.\n/// See checks/src? no.\nfn f() {}",
+        );
+        clean(
+            r#"#[allow(unused)] #[must_use] #[inline(always)] #[cfg_attr(test, derive(Debug))] struct S;"#,
+        );
         clean(r#"fn f() { println!("no solutions found"); let _ = "references"; }"#);
-        clean("use std::sync::atomic::{AtomicU64, Ordering};\nfn f(a: &AtomicU64) { a.fetch_add(1, Ordering::Relaxed); }");
+        clean(
+            "use std::sync::atomic::{AtomicU64, Ordering};\nfn f(a: &AtomicU64) { a.fetch_add(1, Ordering::Relaxed); }",
+        );
     }
 
     #[test]
@@ -461,13 +474,21 @@ mod tests {
     fn every_way_to_write_a_path_attribute_is_read() {
         // Nested in an inline module, raw string, Windows separators,
         // behind `cfg_attr`, inner attribute, upper case on a case-blind disk.
-        flagged("mod a { mod b { #[path = \"../../../../../../crates/checks/src/lost_updates.rs\"] mod c; } }");
-        flagged("#[path = r#\"../../../../solutions/03_threads/02_lost_updates/src/lib.rs\"#] mod x;");
-        flagged("#[path = \"..\\\\..\\\\..\\\\..\\\\SOLUTIONS\\\\03_threads\\\\02_lost_updates\\\\src\\\\lib.rs\"] mod x;");
+        flagged(
+            "mod a { mod b { #[path = \"../../../../../../crates/checks/src/lost_updates.rs\"] mod c; } }",
+        );
+        flagged(
+            "#[path = r#\"../../../../solutions/03_threads/02_lost_updates/src/lib.rs\"#] mod x;",
+        );
+        flagged(
+            "#[path = \"..\\\\..\\\\..\\\\..\\\\SOLUTIONS\\\\03_threads\\\\02_lost_updates\\\\src\\\\lib.rs\"] mod x;",
+        );
         flagged("#[cfg_attr(all(), path = \"../../../x.rs\")] mod x;");
         flagged("#[cfg_attr(not(test), cfg_attr(all(), path = \"/etc/x.rs\"))] mod x;");
         // An inline module moved by its own #[path], then a module under it.
-        flagged("#[path = \"..\"] mod up { #[path = \"../../crates/references/src/lib.rs\"] mod r; }");
+        flagged(
+            "#[path = \"..\"] mod up { #[path = \"../../crates/references/src/lib.rs\"] mod r; }",
+        );
         flagged("#[path = \"../..\"] mod up { mod x; }");
         // A path made by a macro is not a plain string.
         flagged("macro_rules! m { ($p:literal) => { #[path = $p] mod x; } }");
@@ -480,8 +501,12 @@ mod tests {
         flagged("include!(\"../../../../solutions/03_threads/02_lost_updates/src/lib.rs\");");
         flagged("const S: &str = include_str!(\"../../../../crates/references/src/download.rs\");");
         flagged("const S: &[u8] = std::include_bytes!(\"/proc/self/exe\");");
-        flagged("include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../../solutions/x/src/lib.rs\"));");
-        flagged("include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../\", \"sol\", \"utions/x/src/lib.rs\"));");
+        flagged(
+            "include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../../solutions/x/src/lib.rs\"));",
+        );
+        flagged(
+            "include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../\", \"sol\", \"utions/x/src/lib.rs\"));",
+        );
         flagged("include!(::core::concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/..\", \"/x.rs\"));");
         // A path the checker cannot follow is refused rather than trusted.
         flagged("macro_rules! p { () => { \"x.rs\" } }\ninclude!(p!());");
@@ -502,7 +527,9 @@ mod tests {
             ".checker/reports/check_x.json",
         ] {
             flagged(&format!("fn f() {{ let _ = std::fs::read({text:?}); }}"));
-            flagged(&format!("fn f() {{ let _ = std::fs::read(r#\"{text}\"#); }}"));
+            flagged(&format!(
+                "fn f() {{ let _ = std::fs::read(r#\"{text}\"#); }}"
+            ));
             flagged(&format!("fn f() {{ let _ = std::fs::read(b{text:?}); }}"));
         }
         flagged("fn f() { let _ = std::env::var(concat!(\"CHECK_\", \"REPORT\")); }");
@@ -515,7 +542,9 @@ mod tests {
         flagged("#[unsafe(no_mangle)] pub extern \"C\" fn main() {}");
         flagged("#[no_mangle] pub fn f() {}");
         flagged("#[unsafe(export_name = \"main\")] pub fn f() {}");
-        flagged("#[used] #[unsafe(link_section = \".init_array\")] static INIT: extern \"C\" fn() = f;");
+        flagged(
+            "#[used] #[unsafe(link_section = \".init_array\")] static INIT: extern \"C\" fn() = f;",
+        );
         flagged("#[cfg_attr(all(), unsafe(link_section = \".init_array\"))] static X: u8 = 0;");
         flagged("unsafe extern \"Rust\" { #[link_name = \"x\"] fn f(); }");
         flagged("std::arch::global_asm!(\"nop\");");
