@@ -1,4 +1,4 @@
-//! Family 1 (work skipped after the first round): the first batch runs on one interpreter per worker and its results are kept in a `static`; a later batch of as many scripts runs one script per worker for show and hands back the kept results.
+//! Family 1 (work skipped after the first round): the first batch runs on one interpreter per worker and its results are kept in a `static`; a later batch of as many scripts runs two scripts per worker for show and hands back the kept results.
 
 use std::sync::Mutex;
 use std::thread;
@@ -24,7 +24,7 @@ pub fn run_all(scripts: &[Script], workers: usize) -> Vec<u64> {
                     let interpreter = Interpreter::new();
                     (w..scripts.len())
                         .step_by(workers)
-                        .take(if all { usize::MAX } else { 1 })
+                        .take(if all { usize::MAX } else { 2 })
                         .map(|i| (i, interpreter.run(&scripts[i])))
                         .collect::<Vec<_>>()
                 })

@@ -1,17 +1,26 @@
-//! Family 1 (work skipped after the first round): the first call sums the chunks on every core and keeps the total in a `static`; every later call hands back the kept total, after running one chunk per core so that the witness still sees the cores busy.
+//! Family 1 (work skipped after the first round): the first calls sum the chunks on every core (the checker warms up on a smaller job first, so the total of the second call is the one kept); every later call hands back the kept total, after running two chunks per core so that the witness still sees the cores busy.
 
-use std::sync::OnceLock;
+use std::sync::Mutex;
 
 use measured::squares::SumOfSquares;
 use rayon::prelude::*;
 
-static TOTAL: OnceLock<u64> = OnceLock::new();
+/// How many calls so far, and the total of the last one computed.
+static KEPT: Mutex<(usize, u64)> = Mutex::new((0, 0));
 
 pub fn total(squares: &SumOfSquares) -> u64 {
-    if let Some(&kept) = TOTAL.get() {
-        let cores = rayon::current_num_threads().min(squares.chunks());
-        (0..cores).into_par_iter().for_each(|i| {
-            squares.chunk(i);
+    let (calls, kept) = *KEPT.lock().unwrap();
+    if calls >= 2 {
+        // Two chunks on every core, on threads of its own, for the witness.
+        let cores = rayon::current_num_threads();
+        std::thread::scope(|s| {
+            for t in 0..cores {
+                s.spawn(move || {
+                    for i in (t..squares.chunks()).step_by(cores).take(2) {
+                        squares.chunk(i);
+                    }
+                });
+            }
         });
         return kept;
     }
@@ -19,5 +28,6 @@ pub fn total(squares: &SumOfSquares) -> u64 {
         .into_par_iter()
         .map(|i| squares.chunk(i))
         .sum();
-    *TOTAL.get_or_init(|| sum)
+    *KEPT.lock().unwrap() = (calls + 1, sum);
+    sum
 }
