@@ -14,7 +14,7 @@ const FIXTURES: &[(&str, Family, &str)] = &[
     (
         "04_parallelism/01_map_reduce/wrong/path_to_the_solution.rs",
         Family::OwnWork,
-        "`#[path = \"../../../../solutions/04_parallelism/01_map_reduce/src/lib.rs\"]` loads solutions/04_parallelism/01_map_reduce/src/lib.rs, outside your crate",
+        "`#[path = \"../../../../solutions/04_parallelism/01_map_reduce/src/lib.rs\"]` loads solutions/04_parallelism/01_map_reduce/src/lib.rs, outside your crate's `src/`",
     ),
     (
         "04_parallelism/01_map_reduce/wrong/one_core_by_override.rs",
@@ -24,7 +24,7 @@ const FIXTURES: &[(&str, Family, &str)] = &[
     (
         "03_threads/02_lost_updates/wrong/include_the_solution.rs",
         Family::OwnWork,
-        "`include!` of solutions/03_threads/02_lost_updates/src/lib.rs, outside your crate",
+        "`include!` of solutions/03_threads/02_lost_updates/src/lib.rs, outside your crate's `src/`",
     ),
     (
         "03_threads/02_lost_updates/wrong/relaxed_spin_lock.rs",

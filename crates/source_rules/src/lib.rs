@@ -2,7 +2,9 @@
 //! sources before it builds them, and fails the exercise when they
 //!
 //! - reach outside their own crate ([`Family::OwnWork`]): a `#[path]` or an
-//!   `include!`/`include_str!`/`include_bytes!` of a file outside the crate,
+//!   `include!`/`include_str!`/`include_bytes!` of a file outside the
+//!   crate's `src/` (the checker reads nothing else, so nothing else may be
+//!   loaded),
 //!   a string naming the solutions, the checker's crates or its report, or
 //!   an attribute that places code or symbols where the linker, not the
 //!   program, decides when they run (`#[no_mangle]`, `#[export_name]`,
@@ -12,7 +14,8 @@
 //!
 //! [`scan_source`] is pure: a file's text and where it is in, findings out.
 //! [`scan_crate`] walks a crate's `src/` and calls it on every `.rs` file;
-//! it also refuses links that point outside the crate.
+//! it also refuses links that point outside `src/`, and a `src/` that is a
+//! link itself.
 //!
 //! A file that does not parse yields no finding: the compiler will say why.
 
@@ -92,18 +95,18 @@ pub fn scan_source(text: &str, file: &Path, crate_root: &Path, rules: Rules) -> 
     findings
 }
 
-/// A link at `file` (inside the crate) that points at `target`: a finding
-/// when the target is outside the crate. Both paths as the file system
+/// A link at `file` (inside the crate's `src/`) that points at `target`: a
+/// finding when the target is outside `src/`. Both paths as the file system
 /// resolves them (canonical).
 pub fn scan_link(file: &Path, target: &Path, crate_root: &Path) -> Option<Finding> {
-    if normalize(target).starts_with(normalize(crate_root)) {
+    if normalize(target).starts_with(normalize(&crate_root.join("src"))) {
         return None;
     }
     Some(Finding {
         family: Family::OwnWork,
         file: file.to_owned(),
         line: 1,
-        what: format!("this is a link to {}, outside your crate", target.display()),
+        what: format!("this is a link to {}, outside your crate's `src/`", target.display()),
     })
 }
 
@@ -115,7 +118,15 @@ pub fn scan_crate(crate_root: &Path, rules: Rules) -> Vec<Finding> {
         .canonicalize()
         .unwrap_or_else(|_| crate_root.to_owned());
     let mut findings = Vec::new();
-    let mut dirs = vec![root.join("src")];
+    let src = root.join("src");
+    if let Ok(real) = src.canonicalize()
+        && real != src
+        && let Some(finding) = scan_link(&src, &real, &root)
+    {
+        findings.push(finding);
+        return findings;
+    }
+    let mut dirs = vec![src];
     while let Some(dir) = dirs.pop() {
         let Ok(entries) = std::fs::read_dir(&dir) else {
             continue;
@@ -185,9 +196,57 @@ mod tests {
     }
 
     #[test]
+    fn a_crate_is_read_from_disk_links_and_all() {
+        let dir = std::env::temp_dir().join(format!("source_rules_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let root = dir.join("exercises/a");
+        std::fs::create_dir_all(root.join("src/parts")).unwrap();
+        std::fs::create_dir_all(dir.join("solutions/a/src")).unwrap();
+        std::fs::write(dir.join("solutions/a/src/lib.rs"), "pub fn f() {}").unwrap();
+        std::fs::write(root.join("src/lib.rs"), "mod parts;").unwrap();
+        std::fs::write(root.join("src/parts/mod.rs"), "// mine").unwrap();
+        std::fs::write(root.join("src/notes.txt"), "solutions/").unwrap();
+        assert_eq!(scan_crate(&root, Rules::default()), []);
+
+        // A source deeper in src/ is read too, with its own line.
+        std::fs::write(
+            root.join("src/parts/mod.rs"),
+            "\n#[path = \"../../../../solutions/a/src/lib.rs\"] mod s;",
+        )
+        .unwrap();
+        let found = scan_crate(&root, Rules::default());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].file.ends_with("src/parts/mod.rs"));
+        assert_eq!(found[0].line, 2);
+        std::fs::write(root.join("src/parts/mod.rs"), "// mine").unwrap();
+
+        #[cfg(unix)]
+        {
+            // A file that is a link to the solution.
+            std::os::unix::fs::symlink(
+                dir.join("solutions/a/src/lib.rs"),
+                root.join("src/parts/answer.rs"),
+            )
+            .unwrap();
+            let found = scan_crate(&root, Rules::default());
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert!(found[0].what.contains("is a link to"), "{found:#?}");
+            std::fs::remove_file(root.join("src/parts/answer.rs")).unwrap();
+            // A src/ that is a link to the solution's.
+            std::fs::rename(root.join("src"), root.join("mine")).unwrap();
+            std::os::unix::fs::symlink(dir.join("solutions/a/src"), root.join("src")).unwrap();
+            let found = scan_crate(&root, Rules::default());
+            assert_eq!(found.len(), 1, "{found:#?}");
+            assert!(found[0].what.contains("solutions/a/src"), "{found:#?}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn links_outside_the_crate_are_findings() {
         let root = Path::new("/c/exercises/a");
         assert!(scan_link(&root.join("src/x.rs"), &root.join("src/y.rs"), root).is_none());
+        assert!(scan_link(&root.join("src/x.rs"), &root.join("x.rs"), root).is_some());
         let finding = scan_link(
             &root.join("src/x.rs"),
             Path::new("/c/solutions/a/src/lib.rs"),

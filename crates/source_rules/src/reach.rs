@@ -42,7 +42,7 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
     let mut scan = Scan {
         file,
         file_dir: file_dir.clone(),
-        crate_root: normalize(crate_root),
+        src: normalize(&crate_root.join("src")),
         crate_root_text: crate_root.display().to_string(),
         findings: Vec::new(),
     };
@@ -68,7 +68,8 @@ struct Dirs {
 struct Scan<'a> {
     file: &'a Path,
     file_dir: PathBuf,
-    crate_root: PathBuf,
+    /// The crate's `src/`: what the checker reads, so all a source may load.
+    src: PathBuf,
     crate_root_text: String,
     findings: Vec<Finding>,
 }
@@ -134,7 +135,7 @@ impl Scan<'_> {
     }
 
     fn outside(&self, path: &Path) -> bool {
-        !normalize(path).starts_with(&self.crate_root)
+        !normalize(path).starts_with(&self.src)
     }
 
     fn walk(&mut self, stream: TokenStream, dirs: &Dirs) {
@@ -234,7 +235,7 @@ impl Scan<'_> {
                                     self.find(
                                         l.span(),
                                         format!(
-                                            "`#[path = {text:?}]` loads {}, outside your crate",
+                                            "`#[path = {text:?}]` loads {}, outside your crate's `src/`",
                                             normalize(&target).display()
                                         ),
                                     );
@@ -309,7 +310,7 @@ impl Scan<'_> {
                             self.find(
                                 span,
                                 format!(
-                                    "`{name}!` of {}, outside your crate",
+                                    "`{name}!` of {}, outside your crate's `src/`",
                                     normalize(&target).display()
                                 ),
                             );
@@ -334,7 +335,7 @@ impl Scan<'_> {
                         self.find(
                             span,
                             format!(
-                                "`concat!` makes the path {}, outside your crate",
+                                "`concat!` makes the path {}, outside your crate's `src/`",
                                 normalize(Path::new(&text)).display()
                             ),
                         );
@@ -440,7 +441,7 @@ mod tests {
         clean(r#"#[path = "bank_impl.rs"] mod bank;"#);
         clean(r#"#[path = "parts/bank.rs"] mod bank;"#);
         clean(r#"const DATA: &str = include_str!("data.txt");"#);
-        clean(r#"const DATA: &[u8] = include_bytes!("../Cargo.toml");"#);
+        clean(r#"const DATA: &[u8] = include_bytes!("./data/../table.bin");"#);
         clean(r#"include!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/table.rs"));"#);
         clean(
             r#"const D: &str = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/src/data.txt"));"#,
@@ -463,7 +464,7 @@ mod tests {
         let findings = scan_lib(text);
         assert_eq!(findings[0].line, 3, "{findings:#?}");
         let all = flagged(text);
-        assert!(all.contains("outside your crate"), "{all}");
+        assert!(all.contains("outside your crate's `src/`"), "{all}");
         assert!(
             all.contains("/course/solutions/04_parallelism/01_map_reduce/src/lib.rs"),
             "{all}"
@@ -549,6 +550,14 @@ mod tests {
         flagged("unsafe extern \"Rust\" { #[link_name = \"x\"] fn f(); }");
         flagged("std::arch::global_asm!(\"nop\");");
         flagged("unsafe extern \"Rust\" { fn _ZN6checks12lost_updates5check17h0E(); }");
+    }
+
+    #[test]
+    fn files_of_the_crate_outside_src_are_outside_too() {
+        // The checker reads only src/: a file beside it could hold anything.
+        flagged("#[path = \"../more.rs\"] mod more;");
+        flagged("const DATA: &[u8] = include_bytes!(\"../Cargo.toml\");");
+        flagged("include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/more.rs\"));");
     }
 
     #[test]
