@@ -106,7 +106,10 @@ pub fn scan_link(file: &Path, target: &Path, crate_root: &Path) -> Option<Findin
         family: Family::OwnWork,
         file: file.to_owned(),
         line: 1,
-        what: format!("this is a link to {}, outside your crate's `src/`", target.display()),
+        what: format!(
+            "this is a link to {}, outside your crate's `src/`",
+            target.display()
+        ),
     })
 }
 
