@@ -130,6 +130,26 @@ fn every_source_rule_fixture_fails_on_its_evidence() {
 }
 
 #[test]
+fn the_relaxed_locks_made_seqcst_are_right() {
+    let root = course_root();
+    let rules = Rules {
+        memory_ordering: true,
+    };
+    for (path, family, _) in FIXTURES {
+        if *family != Family::MemoryOrdering {
+            continue;
+        }
+        let dir = path.split("/wrong/").next().unwrap();
+        let text = std::fs::read_to_string(root.join("solutions").join(path))
+            .unwrap()
+            .replace("Ordering::Relaxed", "Ordering::SeqCst");
+        let crate_root = root.join("exercises").join(dir);
+        let findings = scan_source(&text, &crate_root.join("src/lib.rs"), &crate_root, rules);
+        assert!(findings.is_empty(), "{path} with SeqCst: {findings:#?}");
+    }
+}
+
+#[test]
 fn the_diagnoses_say_what_to_do() {
     let own = Family::OwnWork.diagnosis();
     assert!(own.contains("outside its own crate"), "{own}");

@@ -2,7 +2,8 @@
 //!
 //! A lock is an atomic that is *taken* and *given back*:
 //!
-//! - taken: a `compare_exchange(FREE, HELD, ..)` or `swap(HELD, ..)` (or
+//! - taken: a `compare_exchange(FREE, HELD, ..)` (or `(FREE, owner)`), or
+//!   `swap(HELD, ..)` (or
 //!   `fetch_or`) from one constant to another, in a spin loop's condition or
 //!   in a condition whose branch leaves the loop; or outside a loop when its
 //!   result is tested (a try-lock) and the same atomic is written elsewhere;
@@ -265,7 +266,8 @@ impl Constant {
                 let name = name.to_lowercase();
                 ![
                     "unlock", "free", "idle", "none", "empty", "open", "avail", "release",
-                    "vacant", "clear",
+                    "vacant", "clear", "nobody", "no_one", "noone", "unowned", "unheld",
+                    "not_held", "zero",
                 ]
                 .iter()
                 .any(|word| name.contains(word))
@@ -403,6 +405,8 @@ impl Collector {
             "compare_exchange" | "compare_exchange_weak" | "compare_and_swap" => {
                 match (constant(args[0]), constant(args[1])) {
                     (Some(from), Some(to)) if to.held() && from != to => take_role,
+                    // From free to an owner's id: `compare_exchange(0, me, ..)`.
+                    (Some(from), None) if !from.held() => take_role,
                     _ => Role::Write,
                 }
             }
@@ -809,6 +813,21 @@ impl T {
 }
 "#;
         assert_eq!(findings(try_lock).len(), 2, "{:#?}", findings(try_lock));
+        // A lock that records its owner, as a GIL might.
+        let owner = r#"
+use std::sync::atomic::{AtomicU64, Ordering};
+const NOBODY: u64 = 0;
+pub struct Gil { holder: AtomicU64 }
+impl Gil {
+    pub fn acquire(&self, me: u64) {
+        while self.holder.compare_exchange_weak(NOBODY, me, Ordering::Relaxed, Ordering::Relaxed).is_err() {
+            std::thread::yield_now();
+        }
+    }
+    pub fn release(&self) { self.holder.store(NOBODY, Ordering::Relaxed); }
+}
+"#;
+        assert_eq!(findings(owner).len(), 2, "{:#?}", findings(owner));
         // A lock per account through a `for`-bound or `let`-bound name.
         let aliases = r#"
 use std::sync::atomic::{AtomicBool, Ordering};

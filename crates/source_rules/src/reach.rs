@@ -18,7 +18,11 @@ const LINKER_ATTRIBUTES: &[&str] = &[
     "used",
     "link_name",
     "link",
+    "global_allocator",
 ];
+
+/// Macros whose arguments make one path or string, judged whole.
+const PATH_MACROS: &[&str] = &["include", "include_str", "include_bytes", "concat"];
 
 /// Macros that put assembly outside any function.
 const ASSEMBLY_MACROS: &[&str] = &["global_asm", "naked_asm"];
@@ -43,6 +47,7 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
         file,
         file_dir: file_dir.clone(),
         src: normalize(&crate_root.join("src")),
+        in_path_macro: 0,
         crate_root_text: crate_root.display().to_string(),
         findings: Vec::new(),
     };
@@ -70,6 +75,8 @@ struct Scan<'a> {
     file_dir: PathBuf,
     /// The crate's `src/`: what the checker reads, so all a source may load.
     src: PathBuf,
+    /// How many path-making macros' arguments are being read.
+    in_path_macro: usize,
     crate_root_text: String,
     findings: Vec<Finding>,
 }
@@ -111,6 +118,8 @@ fn forbidden(text: &str) -> Option<&'static str> {
     let names = |part: &str| text.contains(part);
     if names("solutions/") || text.ends_with("/solutions") || text == "solutions" {
         Some("names the course's solutions")
+    } else if names("_solution") {
+        Some("names a solution's crate or its check")
     } else if names("crates/references") || names("references/src") {
         Some("names the checker's references")
     } else if names("crates/checks") || names("checks/src") || names("crates/source_rules") {
@@ -181,14 +190,17 @@ impl Scan<'_> {
                     let name = unraw(id);
                     if let Some(TokenTree::Group(args)) = tokens.get(i + 2) {
                         self.macro_call(&name, id.span(), args.stream());
-                        self.walk(args.stream(), dirs);
+                        self.walk_args(&name, args.stream(), dirs);
                         i += 3;
                         continue;
                     }
                 }
                 TokenTree::Ident(id) => {
                     let name = id.to_string();
-                    if name.starts_with("_ZN") && name.chars().any(|c| c.is_ascii_digit()) {
+                    let mangled = name.starts_with("_ZN")
+                        || (name.starts_with("_R")
+                            && name[2..].starts_with(|c: char| c.is_ascii_uppercase()));
+                    if mangled && name.chars().any(|c| c.is_ascii_digit()) {
                         self.find(
                             id.span(),
                             format!("`{name}` names a compiled symbol of another crate"),
@@ -272,7 +284,7 @@ impl Scan<'_> {
                         && let Some(TokenTree::Group(args)) = tokens.get(i + 2)
                     {
                         self.macro_call(&key, id.span(), args.stream());
-                        self.walk(args.stream(), dirs);
+                        self.walk_args(&key, args.stream(), dirs);
                         i += 3;
                         continue;
                     }
@@ -299,8 +311,28 @@ impl Scan<'_> {
         );
     }
 
+    /// Reads a macro's arguments; inside the macros that make a path, the
+    /// path is judged whole, so `env!("CARGO_MANIFEST_DIR")` is fine there.
+    fn walk_args(&mut self, name: &str, args: TokenStream, dirs: &Dirs) {
+        let makes_a_path = PATH_MACROS.contains(&name);
+        self.in_path_macro += usize::from(makes_a_path);
+        self.walk(args, dirs);
+        self.in_path_macro -= usize::from(makes_a_path);
+    }
+
     fn macro_call(&mut self, name: &str, span: Span, args: TokenStream) {
         match name {
+            "env" | "option_env" if self.in_path_macro == 0 => {
+                let tokens: Vec<TokenTree> = args.into_iter().collect();
+                if self.eval(&tokens).as_deref() == Some("CARGO_MANIFEST_DIR") {
+                    self.find(
+                        span,
+                        format!(
+                            "`{name}!(\"CARGO_MANIFEST_DIR\")` gives the crate's folder to build a path from at run time, where the checker cannot follow it: name a file of your `src/` with `include_str!` instead"
+                        ),
+                    );
+                }
+            }
             "include" | "include_str" | "include_bytes" => {
                 let tokens: Vec<TokenTree> = args.into_iter().collect();
                 match self.eval(&tokens) {
@@ -536,6 +568,13 @@ mod tests {
         flagged("fn f() { let _ = std::env::var(concat!(\"CHECK_\", \"REPORT\")); }");
         flagged("fn f() { let _ = concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../..\"); }");
         flagged("macro_rules! m { () => { \"solutions/x\" } }");
+        // The solution's check binary, run to write the report.
+        flagged(
+            "fn f() { let _ = std::process::Command::new(\"target/debug/check_lost_updates_solution\"); }",
+        );
+        // The crate's folder, to go up from at run time.
+        flagged("fn f() { let _ = std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\")).parent(); }");
+        flagged("fn f() { let _ = option_env!(\"CARGO_MANIFEST_DIR\"); }");
     }
 
     #[test]
@@ -550,6 +589,8 @@ mod tests {
         flagged("unsafe extern \"Rust\" { #[link_name = \"x\"] fn f(); }");
         flagged("std::arch::global_asm!(\"nop\");");
         flagged("unsafe extern \"Rust\" { fn _ZN6checks12lost_updates5check17h0E(); }");
+        flagged("unsafe extern \"Rust\" { fn _RNvCs1234_6checks5check(); }");
+        flagged("#[global_allocator] static A: std::alloc::System = std::alloc::System;");
     }
 
     #[test]
