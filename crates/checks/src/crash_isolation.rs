@@ -4,20 +4,33 @@
 //!
 //! The check proves: one outcome per task, in order; every good task
 //! answered right; every poison task, and only those, reported failed with a
-//! reason; the poison really went to workers and they really died (the pool
-//! started new processes); the pool itself survived (a panic is a fail);
-//! and no worker was left running or unwaited-for.
+//! reason; the pool itself survived (a panic is a fail); the work ran in
+//! workers (every answer names a process the OS saw this process start,
+//! never this one; the children's CPU time carries the work and this
+//! process's does not); the poison really went to workers and they really
+//! died (the kernel reported children killed by SIGABRT); dead workers were
+//! replaced, not every task given a process of its own (the processes the
+//! OS saw start); more than one worker computed at once (the kernel saw
+//! them runnable together); and no worker was left running or
+//! unwaited-for, each leftover named. Nothing here counts calls to
+//! `spawner.command()`: a command built is not a process started.
 
+use std::collections::BTreeSet;
 use std::io::{self, StdinLock, StdoutLock};
 use std::time::Duration;
 
+use measured::clock::{children_cpu_time, process_cpu_time, thread_cpu_time};
 use measured::kernel::{mix, units_for};
 use measured::measure::parallelism;
 use measured::process::{Answer, Failed, Spawner, Task, WORKER_ARG};
+use references::processes::{batch, expected, is_poison, poison_seed};
 use verdict::{Evidence, Report, Status};
 
 use crate::harness::{ms, panic_message, seed};
-use crate::processes::{Watched, cleanup_evidence, hung_cause, serve_if_worker, watch};
+use crate::processes::{
+    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, SIDE_BY_SIDE_SHARE, Watched, cleanup_evidence,
+    hung_cause, serve_if_worker, watch,
+};
 
 /// The exercise's short name.
 pub const NAME: &str = "crash_isolation";
@@ -52,13 +65,13 @@ pub fn main(
 
 /// `TASKS` tasks, `POISON` of them poison, spread through the list (never
 /// first, so the pool is already running when the first one comes).
-pub fn tasks(seed: u64) -> Vec<Task> {
+pub(crate) fn tasks(seed: u64) -> Vec<Task> {
     let units = units_for(TASK_CPU);
-    let mut tasks = Task::batch(TASKS, units, seed);
+    let mut tasks = batch(TASKS, units, seed);
     let stride = TASKS / POISON;
     for k in 0..POISON {
         let at = k * stride + 5 + (mix(seed ^ k as u64) as usize % (stride - 10));
-        tasks[at].seed = Task::poison_seed(mix(seed ^ at as u64));
+        tasks[at].seed = poison_seed(mix(seed ^ at as u64));
     }
     tasks
 }
@@ -68,11 +81,12 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let report = Report::new(NAME);
     let workers = parallelism().max(2);
     let tasks = tasks(seed());
-    let expected: Vec<u64> = tasks
-        .iter()
-        .map(|t| if t.is_poison() { 0 } else { t.expected() })
-        .collect();
+    let cpu_before = thread_cpu_time();
+    let expected: Vec<u64> = tasks.iter().map(expected).collect();
+    let work_cpu = thread_cpu_time() - cpu_before;
 
+    let (children_before, own_before) = (children_cpu_time(), process_cpu_time());
+    let os = ChildWatch::start();
     let watched = {
         let (tasks, spawner) = (tasks.clone(), spawner.clone());
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -80,6 +94,14 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
             let outcome = watch(LIMIT, move || run(&tasks, workers, &spawner));
             (outcome, started.elapsed())
         }))
+    };
+    let os = os.stop();
+    let cpu = Cpu {
+        work: work_cpu,
+        own: process_cpu_time()
+            .saturating_sub(own_before)
+            .saturating_sub(os.watch_cpu),
+        children: children_cpu_time().saturating_sub(children_before),
     };
     let (outcomes, took) = match watched {
         Ok((Watched::Returned(outcomes), took)) => (outcomes, took),
@@ -119,6 +141,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     };
 
     if let Some((line, cause)) = wrong_outcomes(&tasks, &expected, &outcomes) {
+        crate::processes::cleanup_evidence("after `run` returned");
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
     let poison: Vec<&Failed> = outcomes.iter().filter_map(|o| o.as_ref().err()).collect();
@@ -127,30 +150,15 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let mut report = report.with(Evidence::pass(
         "correct",
         format!(
-            "{good} of {good} good tasks answered right, in order; the {} poison tasks reported failed (\"{reason}\")",
-            poison.len()
-        ),
-    ));
-
-    let started = spawner.started();
-    let crashed_in_workers = started > workers;
-    if !crashed_in_workers {
-        report.push(Evidence::fail(
-            "survives",
-            format!("{started} workers started, so none of them died: the poison tasks never reached a worker"),
-        ));
-        return report.diagnose("The pool must find out that a task is poison by sending it to a worker and watching that worker die: do not screen tasks in the parent (here nothing can know in advance which input crashes a C library).");
-    }
-    report.push(Evidence::pass(
-        "survives",
-        format!(
-            "{} workers died and the pool carried on: {started} processes started for {workers} workers, all {} tasks done in {}",
+            "{good} of {good} good tasks answered right, in order; the {} poison tasks reported failed (\"{reason}\"); all {} done in {}",
             poison.len(),
             tasks.len(),
             ms(took)
         ),
     ));
 
+    // Leftovers first: a zombie's CPU time is not counted, so the CPU
+    // evidence below would blame the wrong thing.
     let (cleanup, cause) = cleanup_evidence("after `run` returned");
     let failed = cleanup.status == Status::Fail;
     report.push(cleanup);
@@ -159,6 +167,15 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         return report.diagnose(format!(
             "{cause} That includes the workers that crashed: a dead child is a zombie until you wait for it, and `wait()` is also how you learn how it died."
         ));
+    }
+    let facts = Facts::from_log(&os, workers, cpu);
+    for judge in [judge_in_workers, judge_survives, judge_persistent, judge_side_by_side] {
+        let (evidence, cause) = judge(&outcomes, &facts);
+        let failed = evidence.status == Status::Fail;
+        report.push(evidence);
+        if failed {
+            return report.diagnose(cause.unwrap_or_default());
+        }
     }
     report
 }
@@ -184,15 +201,15 @@ fn wrong_outcomes(
         match outcome {
             Ok(answer) if answer.id != task.id => misplaced += 1,
             Err(failed) if failed.id != task.id => misplaced += 1,
-            Ok(_) if task.is_poison() => poison_answered += 1,
+            Ok(_) if is_poison(task) => poison_answered += 1,
             Ok(answer) if answer.value != *want => wrong_value += 1,
             Ok(_) => {}
-            Err(_) if !task.is_poison() => fine_but_failed += 1,
+            Err(_) if !is_poison(task) => fine_but_failed += 1,
             Err(failed) if failed.reason.trim().is_empty() => no_reason += 1,
             Err(_) => {}
         }
     }
-    let poison = tasks.iter().filter(|t| t.is_poison()).count();
+    let poison = tasks.iter().filter(|t| is_poison(t)).count();
     if misplaced > 0 {
         return Some((
             format!("{misplaced} of {} outcomes out of order", tasks.len()),
@@ -226,4 +243,214 @@ fn wrong_outcomes(
         ));
     }
     None
+}
+
+/// Where the CPU time of a run went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cpu {
+    /// What the good tasks take on one core.
+    pub work: Duration,
+    /// This process, while the pool ran (the watch's own sampling out).
+    pub own: Duration,
+    /// The children waited for while the pool ran.
+    pub children: Duration,
+}
+
+/// What the OS and the clocks showed about one run: the facts the judges
+/// below decide on, recorded so that they can be unit-tested.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// Could the OS show children at all?
+    pub available: bool,
+    /// Did SIGCHLD reports arrive (so deaths are known)?
+    pub signals: bool,
+    /// The candidate's children the OS saw start.
+    pub started: BTreeSet<u32>,
+    /// Of those, how many the kernel reported killed by SIGABRT.
+    pub aborted: usize,
+    /// Of the samples at which a worker was runnable, the share at which
+    /// two or more were.
+    pub share: f64,
+    /// Samples at which a worker was runnable.
+    pub samples: usize,
+    /// The pool's size.
+    pub workers: usize,
+    /// CPU time.
+    pub cpu: Cpu,
+}
+
+impl Facts {
+    fn from_log(log: &ChildLog, workers: usize, cpu: Cpu) -> Facts {
+        Facts {
+            available: log.available,
+            signals: log.signals,
+            started: log.candidate_pids(),
+            aborted: log.killed_by(libc::SIGABRT),
+            share: log.share_busy(2).0,
+            samples: log.share_busy(2).1,
+            workers,
+            cpu,
+        }
+    }
+}
+
+/// Pure: the answers came from workers the OS saw start, and the work's
+/// CPU time is the children's.
+pub fn judge_in_workers(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<String>) {
+    let me = std::process::id();
+    let answers: Vec<&Answer> = outcomes.iter().filter_map(|o| o.as_ref().ok()).collect();
+    let here = answers.iter().filter(|a| a.pid == me).count();
+    let numbers = format!(
+        "the workers used {} of CPU and this process {} (the good tasks take {} on one core)",
+        ms(f.cpu.children),
+        ms(f.cpu.own),
+        ms(f.cpu.work)
+    );
+    if here > 0 {
+        return (
+            Evidence::fail(
+                "in workers",
+                format!("{here} of {} answers were computed in this process, not a worker; {numbers}", answers.len()),
+            ),
+            Some("The tasks ran in the parent process: a poison task there would have killed the pool itself, which is what worker processes are for. Send every task to a worker (`Worker::run`), and let the crash happen there.".into()),
+        );
+    }
+    if f.available {
+        let strangers: BTreeSet<u32> = answers
+            .iter()
+            .map(|a| a.pid)
+            .filter(|p| !f.started.contains(p))
+            .collect();
+        if !strangers.is_empty() {
+            return (
+                Evidence::fail(
+                    "in workers",
+                    format!("{} answers name pids the OS never saw this process start; {numbers}", strangers.len()),
+                ),
+                Some("Return each answer as the worker sent it: it names the worker process that computed it.".into()),
+            );
+        }
+    }
+    if f.cpu.own > f.cpu.work / 2 {
+        return (
+            Evidence::fail("in workers", numbers),
+            Some("This process spent as much CPU as the work itself: the tasks, or copies of them, ran here. The pool only sends tasks and reads answers.".into()),
+        );
+    }
+    if f.cpu.children < f.cpu.work / 2 {
+        return (
+            Evidence::fail("in workers", format!("{numbers}: the workers' time was not counted")),
+            Some("A child's CPU time is counted when its parent waits for it: `finish()` every worker, the live ones at the end and the dead ones as soon as they die.".into()),
+        );
+    }
+    let pids: BTreeSet<u32> = answers.iter().map(|a| a.pid).collect();
+    (
+        Evidence::pass(
+            "in workers",
+            format!("{} answers from {} worker processes; {numbers}", answers.len(), pids.len()),
+        ),
+        None,
+    )
+}
+
+/// Pure: the poison reached workers, which died of it (SIGABRT, as the
+/// kernel reported each death), and the pool carried on.
+pub fn judge_survives(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<String>) {
+    let failed = outcomes.iter().filter(|o| o.is_err()).count();
+    if !f.available || !f.signals {
+        return (
+            Evidence::pass(
+                "survives",
+                format!("{failed} tasks reported failed and the pool carried on (this platform cannot show how children died)"),
+            ),
+            None,
+        );
+    }
+    if f.aborted == 0 {
+        return (
+            Evidence::fail(
+                "survives",
+                format!("{failed} tasks reported failed, yet the kernel reported no worker killed by SIGABRT: the poison tasks never reached a worker"),
+            ),
+            Some("The pool must find out that a task is poison by sending it to a worker and watching that worker die: do not screen tasks in the parent (here nothing can know in advance which input crashes a C library).".into()),
+        );
+    }
+    (
+        Evidence::pass(
+            "survives",
+            format!(
+                "the kernel reported {} workers killed by SIGABRT and the pool carried on to the last task",
+                f.aborted
+            ),
+        ),
+        None,
+    )
+}
+
+/// The most processes a pool of `workers` may start for `POISON` crashes:
+/// one per worker, one per crash, and a spare per crash.
+pub fn start_limit(workers: usize) -> usize {
+    workers + 2 * POISON
+}
+
+/// Pure: dead workers were replaced, not a process started per task.
+pub fn judge_persistent(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<String>) {
+    let limit = start_limit(f.workers);
+    let n = f.started.len();
+    if !f.available {
+        return (
+            Evidence::skipped("persistent", "this platform cannot list processes: not counted"),
+            None,
+        );
+    }
+    if n > limit {
+        return (
+            Evidence::fail(
+                "persistent",
+                format!(
+                    "the OS saw at least {n} worker processes start for {} tasks, {} workers and {POISON} crashes (at most {limit} needed)",
+                    outcomes.len(),
+                    f.workers
+                ),
+            ),
+            Some("Your pool starts a process per task: every task pays for a process start, and a crash needs no replacement because nothing is reused. Keep each worker for task after task, and start a new one only in place of one that died.".into()),
+        );
+    }
+    (
+        Evidence::pass(
+            "persistent",
+            format!(
+                "the OS saw {n} worker processes start: {} workers and the replacements of the dead",
+                f.workers
+            ),
+        ),
+        None,
+    )
+}
+
+/// Pure: more than one worker computed at once.
+pub fn judge_side_by_side(_outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<String>) {
+    if !f.available || f.samples < SIDE_BY_SIDE_SAMPLES || f.workers < 2 {
+        return (
+            Evidence::skipped(
+                "side by side",
+                "this platform cannot show which processes run (or too few samples): not checked",
+            ),
+            None,
+        );
+    }
+    let numbers = format!(
+        "2 or more of the {} workers runnable at {:.0}% of the {} samples at which any was (need {:.0}%)",
+        f.workers,
+        f.share * 100.0,
+        f.samples,
+        SIDE_BY_SIDE_SHARE * 100.0
+    );
+    if f.share >= SIDE_BY_SIDE_SHARE {
+        return (Evidence::pass("side by side", format!("the kernel showed {numbers}")), None);
+    }
+    (
+        Evidence::fail("side by side", format!("the kernel showed {numbers}")),
+        Some("One worker at a time did all the work: a crash pool is still a pool. Give each of the `workers` slots its own worker and thread, taking the next task from a shared counter, so that they compute side by side and a crash stops only one of them.".into()),
+    )
 }

@@ -1,26 +1,34 @@
 //! 05/02 process pool: persistent workers that serve thousands of tiny
 //! tasks, sent in batches.
 //!
-//! The check proves: every task is answered exactly once, right and in order,
-//! over several `map` calls on one pool; the pool is persistent (it starts
-//! `workers` processes once, whatever the number of tasks); dropping it
-//! leaves no worker running or unwaited-for; and 10,000 tiny tasks go at
-//! least 5 times faster than a process per task, measured in the same run
-//! (the per-task cost of starting a worker, times 10,000). The checker's own
+//! The check proves, for each entry point of the pool's API: every `map`
+//! answers each task exactly once, right and in order, every map on fresh
+//! tasks (a new seed per map, so no answer can be remembered); the answers
+//! come from the pool's workers (each names a process the OS saw this
+//! process start, never this one); the pool is persistent (`new` and the
+//! maps together start no more than `workers` processes, counted by the
+//! OS, from /proc and SIGCHLD, not by calls to `spawner.command()`); a map
+//! keeps more than one worker computing at once (the kernel saw them
+//! runnable together); dropping the pool leaves no worker running or
+//! unwaited-for, each leftover named; and 10,000 tiny tasks go at least 5
+//! times faster than a process per task, measured in the same run (the
+//! per-task cost of starting a worker, times 10,000). The checker's own
 //! batched pool is measured alongside to show what batching buys.
 
+use std::collections::BTreeSet;
 use std::io::{self, StdinLock, StdoutLock};
 use std::time::{Duration, Instant};
 
-use measured::kernel::units_for;
+use measured::kernel::{mix, units_for};
 use measured::measure::parallelism;
 use measured::process::{Answer, Spawner, Task, WORKER_ARG, recorded};
+use references::processes::{batch, expected_all};
 use verdict::{Evidence, Report, Status, Timeline};
 
 use crate::harness::{ms, seed};
 use crate::processes::{
-    Watched, cleanup_evidence, hung_cause, process_per_task, reference_run, reference_spawner,
-    serve_if_worker, watch,
+    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, SIDE_BY_SIDE_SHARE, Watched, cleanup_evidence,
+    hung_cause, process_per_task, reference_run, reference_spawner, serve_if_worker, watch,
 };
 use crate::worker_processes::wrong_answers;
 
@@ -63,12 +71,16 @@ pub fn main<P: 'static>(
 struct Session {
     warm: Vec<Answer>,
     warm_time: Duration,
+    /// The candidate's processes the OS showed after `new`, and after the
+    /// first map.
+    started_by_new: usize,
     started_after_warm: usize,
     /// Each timed round: the pool's time and answers, and the
     /// process-per-task sample's time.
     rounds: Vec<(Duration, Vec<Answer>, Duration)>,
     reference: Duration,
-    started: usize,
+    /// What the OS saw during the whole session, up to the pool's drop.
+    os: ChildLog,
     error: Option<(String, io::Error)>,
 }
 
@@ -84,15 +96,17 @@ pub fn check<P: 'static>(
     let workers = p.max(2);
     let seed = seed();
     let units = units_for(TASK_CPU);
-    let warm_tasks = Task::batch(WARM_TASKS, units, seed);
-    let tasks = Task::batch(TASKS, units, seed ^ 1);
-    let warm_expected: Vec<u64> = warm_tasks.iter().map(Task::expected).collect();
-    let expected: Vec<u64> = tasks.iter().map(Task::expected).collect();
+    let warm_tasks = batch(WARM_TASKS, units, seed);
+    // Every timed map gets tasks of its own: same ids and size, new seeds.
+    let rounds: Vec<Vec<Task>> = (0..ROUNDS as u64)
+        .map(|k| batch(TASKS, units, mix(seed ^ (k + 1))))
+        .collect();
+    let warm_expected = expected_all(&warm_tasks);
 
     let session = {
-        let (spawner, warm_tasks, tasks) = (spawner.clone(), warm_tasks.clone(), tasks.clone());
+        let (spawner, warm_tasks, rounds) = (spawner.clone(), warm_tasks.clone(), rounds.clone());
         watch(LIMIT, move || {
-            session(new, map, workers, &spawner, &warm_tasks, &tasks)
+            session(new, map, workers, &spawner, &warm_tasks, &rounds)
         })
     };
     let session = match session {
@@ -107,6 +121,7 @@ pub fn check<P: 'static>(
         }
     };
     if let Some((during, e)) = &session.error {
+        crate::processes::cleanup_evidence("after the error");
         return report
             .with(Evidence::fail("correct", format!("{during} returned an error: {e}")))
             .diagnose(format!(
@@ -114,6 +129,7 @@ pub fn check<P: 'static>(
             ));
     }
     if let Some((line, cause)) = wrong_answers(&warm_tasks, &warm_expected, &session.warm) {
+        crate::processes::cleanup_evidence("after the first map");
         return report
             .with(Evidence::fail(
                 "correct",
@@ -121,36 +137,37 @@ pub fn check<P: 'static>(
             ))
             .diagnose(batch_cause(&line, cause));
     }
-    let per_task_started = session.started_after_warm > workers;
-    if !per_task_started {
-        for (_, answers, _) in &session.rounds {
-            if let Some((line, cause)) = wrong_answers(&tasks, &expected, answers) {
-                return report
-                    .with(Evidence::fail(
-                        "correct",
-                        format!("a map of {TASKS} tasks: {line}"),
-                    ))
-                    .diagnose(batch_cause(&line, cause));
-            }
+    for (k, (_, answers, _)) in session.rounds.iter().enumerate() {
+        if answers.is_empty() {
+            continue; // a process per task: not run (see `persistent`)
+        }
+        if let Some((line, cause)) = wrong_answers(&rounds[k], &expected_all(&rounds[k]), answers) {
+            crate::processes::cleanup_evidence("after the maps");
+            let cause = if k > 0 {
+                format!("{cause} Every map gets new tasks (the same ids and sizes, new seeds): answers kept from an earlier map are wrong for the next one. Send every task of every map to a worker.")
+            } else {
+                batch_cause(&line, cause)
+            };
+            return report
+                .with(Evidence::fail(
+                    "correct",
+                    format!("map {} of {TASKS} fresh tasks: {line}", k + 2),
+                ))
+                .diagnose(cause);
         }
     }
-    let timed = if per_task_started {
-        0
-    } else {
-        session.rounds.len()
-    };
+    let timed = session.rounds.iter().filter(|r| !r.1.is_empty()).count();
     let maps = 1 + timed;
     let served = WARM_TASKS + TASKS * timed;
     let mut report = report.with(Evidence::pass(
         "correct",
         format!(
-            "{served} tasks over {maps} maps on one pool, each answered once, right and in order"
+            "{served} tasks over {maps} maps on one pool, each answered once, right and in order, every map on fresh tasks"
         ),
     ));
     report.timeline = pool_timeline(&session);
 
-    // Persistent: the processes are started once.
-    let started = session.started;
+    // Persistent: the processes are started once, counted by the OS.
     let sample = session
         .rounds
         .iter()
@@ -158,25 +175,61 @@ pub fn check<P: 'static>(
         .min()
         .unwrap_or(Duration::MAX);
     let per_task = sample / SAMPLE as u32;
-    if started > workers {
-        let report = report.with(Evidence::fail(
-            "persistent",
-            format!(
-                "{started} worker processes started for {served} tasks (a pool of {workers} starts {workers})"
-            ),
-        ));
-        return report.diagnose(format!(
-            "Your pool starts a process per task or per batch: {WARM_TASKS} tasks took {}, {} each, when starting a process costs about {} here and a tiny task {}. Start the workers once, in `new`, and send every task to one of them.",
+    let started_by_os = session.os.available.then(|| session.os.candidate_pids());
+    let counts = StartCounts {
+        available: session.os.available,
+        by_new: session.started_by_new,
+        in_all: started_by_os.as_ref().map_or(0, BTreeSet::len),
+        workers,
+        maps,
+    };
+    if let Some((mut evidence, cause)) = judge_persistent(&counts) {
+        evidence.summary = format!("{}; among them {}", evidence.summary, session.os.named(5));
+        crate::processes::cleanup_evidence("after the pool was dropped");
+        let cause = format!(
+            "{cause} Here {WARM_TASKS} tasks took {}, {} each, when starting a process costs about {} and a tiny task {}.",
             ms(session.warm_time),
             micros(session.warm_time / WARM_TASKS as u32),
             micros(per_task),
             micros(TASK_CPU)
-        ));
+        );
+        return report.with(evidence).diagnose(cause);
     }
     report.push(Evidence::pass(
         "persistent",
-        format!("{started} worker processes served all {maps} maps"),
+        if counts.available {
+            format!(
+                "the OS saw {} worker processes start, all in `new`, and serve all {maps} maps",
+                counts.in_all
+            )
+        } else {
+            format!("{maps} maps served (this platform cannot list processes: starts not counted)")
+        },
     ));
+
+    // In the workers: every answer names a process the OS saw start.
+    let all_answers = session
+        .rounds
+        .iter()
+        .flat_map(|r| r.1.iter())
+        .chain(session.warm.iter());
+    if let Some((evidence, cause)) = judge_answer_pids(all_answers, started_by_os.as_ref()) {
+        crate::processes::cleanup_evidence("after the pool was dropped");
+        return report.with(evidence).diagnose(cause);
+    }
+
+    // Side by side: more than one worker computing at once.
+    let (share, busy_samples) = session.os.share_busy(2);
+    let (evidence, cause) = judge_side_by_side(session.os.available, share, busy_samples, workers);
+    let side_by_side = evidence.status != Status::Fail;
+    report.push(evidence);
+    if let Some(cause) = cause {
+        crate::processes::cleanup_evidence("after the pool was dropped");
+        return report.diagnose(cause);
+    }
+    if !side_by_side {
+        return report;
+    }
 
     let (cleanup, cause) = cleanup_evidence("after the pool was dropped");
     let cleaned = cleanup.status != Status::Fail;
@@ -234,47 +287,165 @@ pub fn check<P: 'static>(
     }
 }
 
-/// The pool's whole life, on the watched thread.
+/// What the OS counted of the candidate's processes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StartCounts {
+    /// Could it count at all?
+    pub available: bool,
+    /// Seen by the end of `new`.
+    pub by_new: usize,
+    /// Seen over the whole session (new, every map, drop).
+    pub in_all: usize,
+    /// The pool's size.
+    pub workers: usize,
+    /// Maps served.
+    pub maps: usize,
+}
+
+/// Pure: the `in workers` failure when an answer names this process or a
+/// pid the OS never saw this process start.
+pub fn judge_answer_pids<'a>(
+    answers: impl Iterator<Item = &'a Answer>,
+    started: Option<&BTreeSet<u32>>,
+) -> Option<(Evidence, String)> {
+    let me = std::process::id();
+    let (mut here, mut strangers, mut total) = (0, BTreeSet::new(), 0);
+    for a in answers {
+        total += 1;
+        if a.pid == me {
+            here += 1;
+        } else if started.is_some_and(|s| !s.contains(&a.pid)) {
+            strangers.insert(a.pid);
+        }
+    }
+    if here > 0 {
+        return Some((
+            Evidence::fail(
+                "in workers",
+                format!("{here} of {total} answers were computed in this process, not a worker"),
+            ),
+            "The pool ran tasks in the parent process: a process pool sends every task to one of its workers, which runs `task.run()` and sends the answer back unchanged.".into(),
+        ));
+    }
+    if !strangers.is_empty() {
+        let named: Vec<String> = strangers.iter().take(5).map(u32::to_string).collect();
+        return Some((
+            Evidence::fail(
+                "in workers",
+                format!(
+                    "answers name {} pids ({}) the OS never saw this process start",
+                    strangers.len(),
+                    named.join(", ")
+                ),
+            ),
+            "Send back each answer as the worker's `task.run()` made it: it names the worker process that computed it.".into(),
+        ));
+    }
+    None
+}
+
+/// Pure: the `persistent` failure when the OS saw more processes start
+/// than the pool has workers (by `new`, or later, in the maps).
+pub fn judge_persistent(c: &StartCounts) -> Option<(Evidence, String)> {
+    if !c.available || c.in_all <= c.workers {
+        return None;
+    }
+    let later = c.in_all.saturating_sub(c.by_new);
+    let summary = format!(
+        "the OS saw {} worker processes start for a pool of {} ({} by the end of `new`, {later} during the {} maps)",
+        c.in_all, c.workers, c.by_new, c.maps
+    );
+    let cause = if c.by_new > c.workers {
+        format!("`new` started {} processes for a pool of {}: start exactly `workers`, once.", c.by_new, c.workers)
+    } else if later <= c.workers * c.maps {
+        "Your pool starts new processes in `map` (fresh workers per map, or per batch), whether or not they come from `spawner.command()`: the OS counts every process. Start the workers once, in `new`, and send every task to one of them.".to_owned()
+    } else {
+        "Your pool starts a process per task or per batch: Start the workers once, in `new`, and send every task to one of them.".to_owned()
+    };
+    Some((Evidence::fail("persistent", summary), cause))
+}
+
+/// Pure: the `side by side` evidence: of the `samples` at which the kernel
+/// showed one of the candidate's workers runnable, the `share` at which two
+/// or more were.
+pub fn judge_side_by_side(
+    available: bool,
+    share: f64,
+    samples: usize,
+    workers: usize,
+) -> (Evidence, Option<String>) {
+    if !available || samples < SIDE_BY_SIDE_SAMPLES || workers < 2 {
+        return (
+            Evidence::skipped(
+                "side by side",
+                "this platform cannot show which processes run (or too few samples): not checked",
+            ),
+            None,
+        );
+    }
+    let numbers = format!(
+        "2 or more of the {workers} workers runnable at {:.0}% of the {samples} samples at which any was (need {:.0}%)",
+        share * 100.0,
+        SIDE_BY_SIDE_SHARE * 100.0
+    );
+    if share >= SIDE_BY_SIDE_SHARE {
+        return (Evidence::pass("side by side", format!("the kernel showed {numbers}")), None);
+    }
+    (
+        Evidence::fail("side by side", format!("the kernel showed {numbers}")),
+        Some("One worker computed at a time: each batch was sent and its answers read before the next batch went out, so the other workers waited. Keep every worker busy: one thread per worker that takes the next batch as soon as its worker is free (or send every worker a batch before reading any answer).".into()),
+    )
+}
+
+/// The pool's whole life, on the watched thread, with the OS watching.
 fn session<P>(
     new: fn(usize, &Spawner) -> io::Result<P>,
     map: fn(&mut P, &[Task]) -> io::Result<Vec<Answer>>,
     workers: usize,
     spawner: &Spawner,
     warm_tasks: &[Task],
-    tasks: &[Task],
+    rounds: &[Vec<Task>],
 ) -> Session {
     let mut session = Session {
         warm: Vec::new(),
         warm_time: Duration::ZERO,
+        started_by_new: 0,
         started_after_warm: 0,
         rounds: Vec::new(),
         reference: Duration::MAX,
-        started: 0,
+        os: ChildLog::default(),
         error: None,
     };
+    let os = ChildWatch::start();
     let mut pool = match new(workers, spawner) {
         Ok(pool) => pool,
         Err(e) => {
             session.error = Some(("`Pool::new`".into(), e));
+            session.os = os.stop();
             return session;
         }
     };
+    // A sample or two, so that the workers `new` started are counted.
+    std::thread::sleep(Duration::from_millis(5));
+    session.started_by_new = os.candidates_so_far();
     let t = Instant::now();
     match map(&mut pool, warm_tasks) {
         Ok(answers) => session.warm = answers,
         Err(e) => {
             session.error = Some(("`map`".into(), e));
             drop(pool);
+            session.os = os.stop();
             return session;
         }
     }
     session.warm_time = t.elapsed();
-    session.started_after_warm = spawner.started();
+    std::thread::sleep(Duration::from_millis(2));
+    session.started_after_warm = os.candidates_so_far();
 
     let reference = reference_spawner();
-    let sample = &tasks[..SAMPLE];
+    let sample = &rounds[0][..SAMPLE];
     if session.started_after_warm <= workers {
-        for _ in 0..ROUNDS {
+        for tasks in rounds {
             let t = Instant::now();
             std::hint::black_box(
                 process_per_task(sample, workers, &reference).expect("the checker's workers"),
@@ -306,8 +477,8 @@ fn session<P>(
             .rounds
             .push((Duration::MAX, Vec::new(), t.elapsed()));
     }
-    session.started = spawner.started();
     drop(pool);
+    session.os = os.stop();
     session
 }
 

@@ -1,14 +1,19 @@
 //! What the checks of chapter 05 share: worker mode (the check binary, run
 //! again with [`WORKER_ARG`], becomes the learner's worker), the checker's
-//! own reference worker and pools, a watchdog that turns a hung candidate
-//! into a verdict, and the count of children left behind.
+//! own reference worker and pools (private to the checks: a learner's crate
+//! cannot call them), a watchdog that turns a hung candidate into a
+//! verdict, what the OS says about the children a candidate started
+//! ([`ChildWatch`]: pids from /proc and SIGCHLD, never a count of
+//! `command()` calls), and the children left behind, named.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, BufReader, BufWriter, StdinLock, StdoutLock, Write};
 use std::process::{Child, ChildStdin, ChildStdout, Stdio};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
-use measured::process::{Answer, ChildProcess, Spawner, Task, WORKER_ARG};
+use measured::process::{Answer, Spawner, Task, WORKER_ARG};
 use verdict::Evidence;
 
 /// The argument that starts the check binary as the checker's own worker.
@@ -45,7 +50,7 @@ pub fn exit_with(served: io::Result<()>) -> ! {
 /// The checker's own worker. Each line is one task, or a JSON array of
 /// tasks (a batch); every answer goes out on its own line, flushed at the
 /// end of each line of input.
-pub fn reference_worker(input: impl BufRead, output: impl Write) -> io::Result<()> {
+pub(crate) fn reference_worker(input: impl BufRead, output: impl Write) -> io::Result<()> {
     let mut output = BufWriter::new(output);
     for line in input.lines() {
         let line = line?;
@@ -64,7 +69,7 @@ pub fn reference_worker(input: impl BufRead, output: impl Write) -> io::Result<(
 }
 
 /// A spawner of the checker's own workers, from this same program.
-pub fn reference_spawner() -> Spawner {
+pub(crate) fn reference_spawner() -> Spawner {
     Spawner::this_program([REFERENCE_WORKER_ARG]).expect("this program's path")
 }
 
@@ -82,6 +87,7 @@ impl Worker {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()?;
+        register_reference(child.id());
         let input = child.stdin.take().map(BufWriter::new);
         let output = BufReader::new(child.stdout.take().expect("piped stdout"));
         Ok(Worker {
@@ -120,7 +126,7 @@ impl Worker {
 /// The checker's ideal multi-process version: `workers` worker processes,
 /// the tasks dealt round-robin, each worker sent its share as batches and
 /// answering as it goes. Answers come back in task order.
-pub fn reference_run(tasks: &[Task], workers: usize, spawner: &Spawner) -> io::Result<Vec<Answer>> {
+pub(crate) fn reference_run(tasks: &[Task], workers: usize, spawner: &Spawner) -> io::Result<Vec<Answer>> {
     const BATCH: usize = 64;
     let workers = workers.clamp(1, tasks.len().max(1));
     let mut pool: Vec<Worker> = (0..workers)
@@ -173,7 +179,7 @@ pub fn reference_run(tasks: &[Task], workers: usize, spawner: &Spawner) -> io::R
 
 /// The checker's process-per-task version: every task gets a fresh worker,
 /// `workers` of them at a time. Returns the answers in task order.
-pub fn process_per_task(
+pub(crate) fn process_per_task(
     tasks: &[Task],
     workers: usize,
     spawner: &Spawner,
@@ -244,7 +250,8 @@ pub fn watch<T: Send + 'static>(
 }
 
 /// The `cleaned up` evidence: no child of this process is left running or
-/// unwaited-for `after` the candidate returned ("after `run` returned"). Leftovers are then killed and
+/// unwaited-for `after` the candidate returned ("after `run` returned"),
+/// each leftover named by pid and command. Leftovers are then killed and
 /// reaped, so later runs start clean.
 pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
     // A child that was just waited for may take a moment to leave /proc.
@@ -263,11 +270,34 @@ pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
             None,
         );
     };
-    let zombies = left.iter().filter(|c| c.zombie).count();
-    let running = left.len() - zombies;
+    let left: Vec<Leftover> = left
+        .iter()
+        .map(|c| Leftover {
+            pid: c.pid,
+            zombie: c.zombie,
+            command: command_line(c.pid),
+        })
+        .collect();
     measured::process::kill_children();
     std::thread::sleep(Duration::from_millis(20));
     measured::process::reap_zombies();
+    judge_cleanup(after, &left)
+}
+
+/// A child found after the candidate returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    /// Its pid.
+    pub pid: u32,
+    /// Ended, never waited for?
+    pub zombie: bool,
+    /// Its command line.
+    pub command: String,
+}
+
+/// The verdict on the children `left` behind `after` the candidate
+/// returned: pure, so it is unit-tested on recorded lists.
+pub fn judge_cleanup(after: &str, left: &[Leftover]) -> (Evidence, Option<String>) {
     if left.is_empty() {
         return (
             Evidence::pass(
@@ -277,7 +307,8 @@ pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
             None,
         );
     }
-    let pids = pid_list(&left);
+    let zombies = left.iter().filter(|c| c.zombie).count();
+    let running = left.len() - zombies;
     let mut parts = Vec::new();
     if running > 0 {
         parts.push(format!("{running} still running"));
@@ -285,6 +316,19 @@ pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
     if zombies > 0 {
         parts.push(format!("{zombies} ended but never waited for, zombies"));
     }
+    let named: Vec<String> = left
+        .iter()
+        .take(5)
+        .map(|c| {
+            format!(
+                "{} `{}`{}",
+                c.pid,
+                c.command,
+                if c.zombie { " (zombie)" } else { "" }
+            )
+        })
+        .chain((left.len() > 5).then(|| "...".to_owned()))
+        .collect();
     let cause = if zombies > 0 {
         "A child process that ends stays in the process table as a zombie until its parent waits for it, and its CPU time is not counted until then: call `child.wait()` on every worker you started, after closing its stdin (drop it) so that it can finish."
     } else {
@@ -293,18 +337,10 @@ pub fn cleanup_evidence(after: &str) -> (Evidence, Option<String>) {
     (
         Evidence::fail(
             "cleaned up",
-            format!("{after}: {} (pids {pids})", parts.join(", ")),
+            format!("{after}: {} (pids {})", parts.join(", "), named.join(", ")),
         ),
         Some(cause.into()),
     )
-}
-
-fn pid_list(children: &[ChildProcess]) -> String {
-    let mut pids: Vec<String> = children.iter().take(5).map(|c| c.pid.to_string()).collect();
-    if children.len() > 5 {
-        pids.push("...".into());
-    }
-    pids.join(", ")
 }
 
 /// The diagnosis for a candidate that hung talking to its workers.
@@ -313,4 +349,451 @@ pub fn hung_cause(limit: Duration, killed: usize) -> String {
         "No result after {} s, and {killed} worker(s) were still running: the pipes are probably stuck. A worker waits for the end of its input until you drop its stdin; and if you write all the tasks before reading any answer, the worker blocks writing answers into a full pipe (about 64 KiB) while you block writing tasks into another. Drop stdin when you have sent everything, and read answers while you write (a thread per direction, or one batch at a time).",
         limit.as_secs()
     )
+}
+
+// ---------------------------------------------------------------------------
+// What the OS says: the children this process really started, how each one
+// ended, how many computed at once. Nothing here trusts the candidate: pids
+// come from /proc and from the kernel's SIGCHLD, never from a count of
+// `spawner.command()` calls or from the answers.
+
+/// How many SIGCHLD records the ring keeps (a check sees at most a few
+/// hundred children).
+const SIGNAL_SLOTS: usize = 1 << 14;
+static SIGNAL_NEXT: AtomicUsize = AtomicUsize::new(0);
+static SIGNAL_EVENTS: [AtomicU64; SIGNAL_SLOTS] = [const { AtomicU64::new(0) }; SIGNAL_SLOTS];
+static SIGNAL_PREVIOUS: AtomicUsize = AtomicUsize::new(0);
+static SIGNAL_INSTALL: Once = Once::new();
+static SIGNAL_RECORDING: AtomicBool = AtomicBool::new(false);
+/// Pids of the checker's own workers: not the candidate's.
+static REFERENCE_PIDS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
+
+/// The SIGCHLD handler: records (pid, how, status) and passes the signal on
+/// to a handler that was there before. Async-signal-safe: atomics only.
+extern "C" fn on_sigchld(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
+    if !info.is_null() {
+        // Safety: the kernel hands a valid siginfo_t for SA_SIGINFO.
+        let (pid, code, status) = unsafe { ((*info).si_pid(), (*info).si_code, (*info).si_status()) };
+        let packed = (u64::from(pid as u32) << 32) | (u64::from(code as u8) << 8) | u64::from(status as u8);
+        let i = SIGNAL_NEXT.fetch_add(1, Ordering::AcqRel);
+        SIGNAL_EVENTS[i % SIGNAL_SLOTS].store(packed, Ordering::Release);
+    }
+    let previous = SIGNAL_PREVIOUS.load(Ordering::Acquire);
+    if previous > 1 {
+        // Safety: a handler installed before ours, with the SA_SIGINFO
+        // signature (recorded as such below).
+        let handler: extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void) =
+            unsafe { std::mem::transmute(previous) };
+        handler(sig, info, context);
+    }
+}
+
+/// Installs the SIGCHLD recorder once (restartable, so no system call of
+/// the candidate sees EINTR it would not otherwise see).
+fn install_sigchld() {
+    SIGNAL_INSTALL.call_once(|| {
+        // Safety: plain sigaction calls on zeroed, then filled, structs.
+        unsafe {
+            let mut old: libc::sigaction = std::mem::zeroed();
+            libc::sigaction(libc::SIGCHLD, std::ptr::null(), &mut old);
+            if old.sa_sigaction == libc::SIG_IGN {
+                return; // someone asked the kernel to reap children itself
+            }
+            if old.sa_sigaction != libc::SIG_DFL && old.sa_flags & libc::SA_SIGINFO != 0 {
+                SIGNAL_PREVIOUS.store(old.sa_sigaction, Ordering::Release);
+            } else if old.sa_sigaction != libc::SIG_DFL {
+                return; // a plain handler we cannot chain safely: leave it
+            }
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = on_sigchld as *const () as usize;
+            action.sa_flags = libc::SA_SIGINFO | libc::SA_RESTART | libc::SA_NOCLDSTOP;
+            libc::sigemptyset(&mut action.sa_mask);
+            if libc::sigaction(libc::SIGCHLD, &action, std::ptr::null_mut()) == 0 {
+                SIGNAL_RECORDING.store(true, Ordering::Release);
+            }
+        }
+    });
+}
+
+/// Notes a pid as one of the checker's own workers.
+fn register_reference(pid: u32) {
+    REFERENCE_PIDS.lock().unwrap_or_else(|e| e.into_inner()).insert(pid);
+}
+
+fn is_reference(pid: u32) -> bool {
+    REFERENCE_PIDS.lock().unwrap_or_else(|e| e.into_inner()).contains(&pid)
+}
+
+/// How a child ended, as the kernel told this process (SIGCHLD).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ended {
+    /// Its pid.
+    pub pid: u32,
+    /// The signal that killed it, if one did (6 for an abort).
+    pub signal: Option<i32>,
+}
+
+/// A child of this process seen while a [`ChildWatch`] ran.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenChild {
+    /// Its pid.
+    pub pid: u32,
+    /// Its command line, as /proc shows it.
+    pub command: String,
+    /// Was it one of the checker's own workers?
+    pub reference: bool,
+}
+
+/// What a [`ChildWatch`] saw.
+#[derive(Debug, Clone, Default)]
+pub struct ChildLog {
+    /// Could this platform show children at all (Linux /proc)?
+    pub available: bool,
+    /// Children that existed at some sample, by pid.
+    pub seen: BTreeMap<u32, SeenChild>,
+    /// Children whose end the kernel reported.
+    pub ended: Vec<Ended>,
+    /// The most of the candidate's children runnable ('R') at one sample.
+    pub busy_high_water: usize,
+    /// The most of the candidate's children alive at one sample.
+    pub alive_high_water: usize,
+    /// `busy_histogram[k]`: samples at which exactly `k` of the candidate's
+    /// children were runnable (the last entry: that many or more).
+    pub busy_histogram: Vec<usize>,
+    /// Samples taken.
+    pub samples: usize,
+    /// Did the kernel's SIGCHLD reports reach the watch (so that a child's
+    /// end is known even if it lived less than a sample)?
+    pub signals: bool,
+    /// CPU the watch itself used in this process (not the candidate's).
+    pub watch_cpu: Duration,
+}
+
+impl ChildLog {
+    /// The candidate's children: every pid seen or reported ended that is
+    /// not one of the checker's workers.
+    pub fn candidate_pids(&self) -> BTreeSet<u32> {
+        let mut pids: BTreeSet<u32> = self
+            .seen
+            .values()
+            .filter(|c| !c.reference && !is_reference(c.pid))
+            .map(|c| c.pid)
+            .collect();
+        pids.extend(
+            self.ended
+                .iter()
+                .map(|e| e.pid)
+                .filter(|p| !self.seen.get(p).is_some_and(|c| c.reference) && !is_reference(*p)),
+        );
+        pids
+    }
+
+    /// Of the samples at which at least one of the candidate's children was
+    /// runnable, the share at which at least `k` were, and how many such
+    /// samples there were: a worker that lingers a moment after its turn
+    /// can lift the high-water mark, not this share.
+    pub fn share_busy(&self, k: usize) -> (f64, usize) {
+        let busy: usize = self.busy_histogram.iter().skip(1).sum();
+        let at_least: usize = self.busy_histogram.iter().skip(k.max(1)).sum();
+        (at_least as f64 / busy.max(1) as f64, busy)
+    }
+
+    /// The first `n` of the candidate's children, by pid and command.
+    pub fn named(&self, n: usize) -> String {
+        let pids = self.candidate_pids();
+        let mut named: Vec<String> = pids
+            .iter()
+            .take(n)
+            .map(|p| match self.seen.get(p) {
+                Some(c) => format!("{p} `{}`", c.command),
+                None => format!("{p} (ended before a sample)"),
+            })
+            .collect();
+        if pids.len() > n {
+            named.push("...".into());
+        }
+        named.join(", ")
+    }
+
+    /// How many of the candidate's children the kernel reported killed by
+    /// `signal`.
+    pub fn killed_by(&self, signal: i32) -> usize {
+        let mut pids: BTreeSet<u32> = BTreeSet::new();
+        for e in &self.ended {
+            if e.signal == Some(signal) && !is_reference(e.pid) {
+                pids.insert(e.pid);
+            }
+        }
+        pids.len()
+    }
+}
+
+/// Watches this process's children on a thread of its own, sampling /proc
+/// every millisecond, and records what SIGCHLD reports, until stopped.
+pub struct ChildWatch {
+    stop: Arc<AtomicBool>,
+    handle: Option<std::thread::JoinHandle<ChildLog>>,
+    signals_from: usize,
+    candidates: Arc<AtomicUsize>,
+}
+
+/// Time between samples.
+const SAMPLE_EVERY: Duration = Duration::from_millis(1);
+/// Of the samples at which a candidate's worker was runnable, the share at
+/// which at least two (or all it needs) must have been, for "side by
+/// side": a pool that feeds one worker at a time stays near 0 (a worker
+/// lingering a moment after its turn), a real one near 1.
+pub const SIDE_BY_SIDE_SHARE: f64 = 0.25;
+/// Fewer busy samples than this tell nothing (a run of a few ms).
+pub const SIDE_BY_SIDE_SAMPLES: usize = 10;
+
+impl ChildWatch {
+    /// Listens to SIGCHLD only, with no thread sampling /proc: for timing
+    /// the candidate without disturbing it. Only children that ended are
+    /// known, and nothing about what ran at once.
+    pub fn signals_only() -> ChildWatch {
+        install_sigchld();
+        ChildWatch {
+            stop: Arc::new(AtomicBool::new(true)),
+            handle: None,
+            signals_from: SIGNAL_NEXT.load(Ordering::Acquire),
+            candidates: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Starts watching. Children that exist already are not counted.
+    pub fn start() -> ChildWatch {
+        install_sigchld();
+        let signals_from = SIGNAL_NEXT.load(Ordering::Acquire);
+        let stop = Arc::new(AtomicBool::new(false));
+        let candidates = Arc::new(AtomicUsize::new(0));
+        let handle = {
+            let (stop, counted) = (Arc::clone(&stop), Arc::clone(&candidates));
+            let (ready_tx, ready_rx) = mpsc::channel();
+            let handle = std::thread::Builder::new()
+                .name("child watch".into())
+                .spawn(move || poll_children(&stop, &ready_tx, &counted))
+                .expect("start the child watch");
+            // Its first sample (what existed before) is taken before the
+            // candidate starts.
+            let _ = ready_rx.recv_timeout(Duration::from_secs(2));
+            handle
+        };
+        ChildWatch {
+            stop,
+            handle: Some(handle),
+            signals_from,
+            candidates,
+        }
+    }
+
+    /// How many of the candidate's children the samples have shown so far
+    /// (a lower bound: one that lived less than a sample may be missed).
+    pub fn candidates_so_far(&self) -> usize {
+        self.candidates.load(Ordering::Acquire)
+    }
+
+    /// Stops watching and returns what was seen.
+    pub fn stop(mut self) -> ChildLog {
+        // A SIGCHLD raised just now may take a moment to arrive.
+        std::thread::sleep(Duration::from_millis(if self.handle.is_some() { 2 } else { 1 }));
+        self.stop.store(true, Ordering::Release);
+        let mut log = self
+            .handle
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        log.signals = SIGNAL_RECORDING.load(Ordering::Acquire);
+        let until = SIGNAL_NEXT.load(Ordering::Acquire);
+        for i in self.signals_from..until.min(self.signals_from + SIGNAL_SLOTS) {
+            let packed = SIGNAL_EVENTS[i % SIGNAL_SLOTS].load(Ordering::Acquire);
+            let pid = (packed >> 32) as u32;
+            let code = ((packed >> 8) & 0xff) as i32;
+            let status = (packed & 0xff) as i32;
+            if pid == 0 {
+                continue;
+            }
+            let killed = code == libc::CLD_KILLED || code == libc::CLD_DUMPED;
+            log.ended.push(Ended {
+                pid,
+                signal: killed.then_some(status),
+            });
+        }
+        log
+    }
+}
+
+impl Drop for ChildWatch {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Release);
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// One line of /proc/<pid>/stat, read past the command name: the state,
+/// the parent pid and, for a zombie, how it ended (field 52).
+struct Stat {
+    state: char,
+    ppid: u32,
+    exit_code: Option<i32>,
+}
+
+fn read_stat(pid: u32) -> Option<Stat> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    Some(Stat {
+        state: fields.first()?.chars().next()?,
+        ppid: fields.get(1)?.parse().ok()?,
+        exit_code: fields.get(49).and_then(|f| f.parse().ok()),
+    })
+}
+
+/// Is `pid` a process (not a thread of one)?
+fn is_process(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Tgid:"))
+                .and_then(|t| t.trim().parse::<u32>().ok())
+        })
+        == Some(pid)
+}
+
+/// A process's command line, arguments joined by spaces, the program by
+/// its file name only.
+pub fn command_line(pid: u32) -> String {
+    let Ok(raw) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+        return "?".into();
+    };
+    let mut parts = raw
+        .split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    let program = parts.next().unwrap_or_default();
+    let program = program.rsplit('/').next().unwrap_or_default().to_owned();
+    std::iter::once(program).chain(parts).collect::<Vec<_>>().join(" ")
+}
+
+fn last_pid() -> Option<u32> {
+    std::fs::read_to_string("/proc/sys/kernel/ns_last_pid")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUsize) -> ChildLog {
+    let me = std::process::id();
+    let mine = command_line(me);
+    let mut log = ChildLog::default();
+    let Some(before) = measured::process::children() else {
+        let _ = ready.send(());
+        return log;
+    };
+    log.available = true;
+    let before: BTreeSet<u32> = before.iter().map(|c| c.pid).collect();
+    // Alive children being followed: pid -> (command settled?).
+    let mut alive: BTreeMap<u32, bool> = BTreeMap::new();
+    let mut last = last_pid();
+    let _ = ready.send(());
+    let mut full_scan_due = Instant::now();
+    loop {
+        let stopping = stop.load(Ordering::Acquire);
+        // New pids since the last sample: the kernel hands them out in
+        // order, so only those above the last one need a look. Without
+        // that counter (or when it wrapped), a full scan, less often.
+        let mut fresh: Vec<u32> = Vec::new();
+        match (last, last_pid()) {
+            (Some(from), Some(to)) if to >= from && to - from <= 4_096 => {
+                fresh.extend(from + 1..=to);
+                last = Some(to);
+            }
+            (_, now) => {
+                if Instant::now() >= full_scan_due || now.is_some() {
+                    fresh.extend(
+                        measured::process::children()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|c| c.pid),
+                    );
+                    full_scan_due = Instant::now() + Duration::from_millis(5);
+                }
+                last = now;
+            }
+        }
+        for pid in fresh {
+            if before.contains(&pid) || alive.contains_key(&pid) || log.seen.contains_key(&pid) {
+                continue;
+            }
+            if read_stat(pid).is_some_and(|s| s.ppid == me) && is_process(pid) {
+                alive.insert(pid, false);
+                let command = command_line(pid);
+                log.seen.insert(
+                    pid,
+                    SeenChild {
+                        pid,
+                        reference: command.contains(REFERENCE_WORKER_ARG) || is_reference(pid),
+                        command,
+                    },
+                );
+            }
+        }
+        let (mut busy, mut living) = (0, 0);
+        alive.retain(|&pid, settled| {
+            let Some(stat) = read_stat(pid).filter(|s| s.ppid == me) else {
+                return false;
+            };
+            let child = log.seen.get_mut(&pid).expect("seen when first found");
+            if !*settled {
+                // Until it has exec'd, a child shows this program's command.
+                // An exiting child shows an empty one.
+                let command = command_line(pid);
+                if command != mine && !command.is_empty() {
+                    child.reference = command.contains(REFERENCE_WORKER_ARG) || is_reference(pid);
+                    child.command = command;
+                    *settled = true;
+                    if !child.reference {
+                        counted.fetch_add(1, Ordering::AcqRel);
+                    }
+                }
+            }
+            if stat.state == 'Z' {
+                // Waited for by nobody yet: how it ended is already known.
+                if let Some(code) = stat.exit_code
+                    && libc::WIFSIGNALED(code)
+                    && !log.ended.iter().any(|e| e.pid == pid)
+                {
+                    log.ended.push(Ended {
+                        pid,
+                        signal: Some(libc::WTERMSIG(code)),
+                    });
+                }
+            } else if *settled && !child.reference && !is_reference(pid) {
+                // Only a child known to be the candidate's: one that has not
+                // exec'd yet may be one of the checker's own.
+                living += 1;
+                if stat.state == 'R' {
+                    busy += 1;
+                }
+            }
+            true
+        });
+        log.busy_high_water = log.busy_high_water.max(busy);
+        if log.busy_histogram.is_empty() {
+            log.busy_histogram = vec![0; 65];
+        }
+        log.busy_histogram[busy.min(64)] += 1;
+        log.alive_high_water = log.alive_high_water.max(living);
+        log.samples += 1;
+        if stopping {
+            break;
+        }
+        std::thread::sleep(SAMPLE_EVERY);
+    }
+    log.watch_cpu = measured::clock::thread_cpu_time();
+    log
 }

@@ -1,15 +1,21 @@
 //! 05/01 worker processes: a CPU job split over worker processes that take
 //! tasks on stdin and send answers on stdout as JSON lines.
 //!
-//! The check proves: the answers are right and in order; the work ran in the
-//! workers (every answer names a process other than this one, the children's
-//! CPU time from `getrusage(RUSAGE_CHILDREN)` carries the work and this
-//! process's does not); no worker is left running or unwaited-for; the
-//! workers computed side by side (the answers' start and end times, on a
-//! clock all processes share, are the in-flight witness); and, when the
-//! machine has spare cores now, the speed is at least 70% of the checker's
-//! own multi-process version measured in the same run.
+//! The check proves: the answers are right and in order, in every run,
+//! each run on fresh inputs (a new seed per run, so nothing can be
+//! remembered from an earlier one); the work ran in the workers (every
+//! answer names a process the OS saw this process start, as /proc and
+//! SIGCHLD report it, not this one; the children's CPU time from
+//! `getrusage(RUSAGE_CHILDREN)` carries the work and this process's does
+//! not, in the first run and in every timed one); no worker is left running
+//! or unwaited-for, after the first run and after the timed ones, each
+//! leftover named; the workers computed side by side (the kernel saw them
+//! runnable at once, and the answers' start and end times, on a clock all
+//! processes share, are the in-flight witness); and, when the machine has
+//! spare cores now, the speed is at least 70% of the checker's own
+//! multi-process version measured in the same run.
 
+use std::collections::BTreeSet;
 use std::io::{self, StdinLock, StdoutLock};
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,13 +24,16 @@ use measured::clock::{children_cpu_time, process_cpu_time, thread_cpu_time};
 use measured::grade::{SpeedSample, StructureNeed};
 use measured::kernel::units_for;
 use measured::measure::{ROUNDS, interleaved, parallelism};
+use measured::kernel::mix;
 use measured::process::{Answer, Spawner, Task, WORKER_ARG, recorded, shared_clock};
+use references::processes::{batch, expected_all};
 use verdict::{Evidence, Report, Status};
 
 use crate::grading::{speed_evidence, structure_evidence, structure_numbers};
 use crate::harness::{ms, seed, time_chart};
 use crate::processes::{
-    Watched, cleanup_evidence, hung_cause, reference_run, reference_spawner, serve_if_worker, watch,
+    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, SIDE_BY_SIDE_SHARE, Watched, cleanup_evidence,
+    hung_cause, reference_run, reference_spawner, serve_if_worker, watch,
 };
 
 /// The exercise's short name.
@@ -121,6 +130,16 @@ pub fn wrong_answers(
     None
 }
 
+/// Where one run's CPU time went: this process's own (the watch's own
+/// sampling taken out) and its waited-for children's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunCpu {
+    /// This process, while the candidate ran.
+    pub own: Duration,
+    /// The children the candidate waited for during the run.
+    pub children: Duration,
+}
+
 /// Checks a `run` whose workers `spawner` starts.
 pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let report = Report::new(NAME);
@@ -132,26 +151,34 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
 
     // A small job first: it starts the workers once and finds most mistakes
     // in a few milliseconds.
-    let warm = Arc::new(Task::batch(TASKS / 2, units_for(JOB / 100), seed));
+    let warm = Arc::new(batch(TASKS / 2, units_for(JOB / 100), seed));
     if let Some(failed) = failing_run(&report, &run, &warm, workers, &spawner) {
         return failed;
     }
 
-    let tasks = Arc::new(Task::batch(TASKS, units_for(JOB / TASKS as u32), seed ^ 1));
+    let units = units_for(JOB / TASKS as u32);
+    let tasks = Arc::new(batch(TASKS, units, mix(seed ^ 1)));
     let cpu_before = thread_cpu_time();
-    let expected: Vec<u64> = tasks.iter().map(Task::expected).collect();
+    let expected = expected_all(&tasks);
     let work_cpu = thread_cpu_time() - cpu_before;
 
     let children_before = children_cpu_time();
     let own_before = process_cpu_time();
     let started = shared_clock();
-    let answers = match run_watched(&run, &tasks, workers, &spawner) {
+    let os = ChildWatch::start();
+    let outcome = run_watched(&run, &tasks, workers, &spawner);
+    let os = os.stop();
+    let cpu = RunCpu {
+        own: process_cpu_time()
+            .saturating_sub(own_before)
+            .saturating_sub(os.watch_cpu),
+        children: children_cpu_time().saturating_sub(children_before),
+    };
+    let answers = match outcome {
         Outcome::Answers(a) => a,
         Outcome::Error(e) => return error_report(report, &e),
         Outcome::Hung { killed } => return hung_report(report, killed),
     };
-    let own_cpu = process_cpu_time().saturating_sub(own_before);
-    let children_cpu = children_cpu_time().saturating_sub(children_before);
     if let Some((line, cause)) = wrong_answers(&tasks, &expected, &answers) {
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
@@ -160,7 +187,8 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         format!("{} of {} answers right, in order", tasks.len(), tasks.len()),
     ));
 
-    let (evidence, cause) = in_workers_evidence(&answers, work_cpu, children_cpu, own_cpu);
+    let started_by_os = os.available.then(|| os.candidate_pids());
+    let (evidence, cause) = in_workers_evidence(&answers, started_by_os.as_ref(), work_cpu, cpu);
     let in_workers = evidence.status == Status::Pass;
     report.push(evidence);
     let (cleanup, cleanup_cause) = cleanup_evidence("after `run` returned");
@@ -173,8 +201,12 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         return report;
     }
 
-    // Side by side: the answers carry when and where each task ran.
+    // Side by side: the kernel saw the workers runnable at once, and the
+    // answers carry when and where each task ran.
     let m = workers.min(p).min(tasks.len());
+    if let Some((evidence, cause)) = kernel_side_by_side(&os, m) {
+        return report.with(evidence).diagnose(cause);
+    }
     let need = StructureNeed::new(m);
     let items = recorded(&answers);
     report.timeline = Some(
@@ -195,37 +227,78 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         return report.diagnose(cause);
     }
 
-    // Speed: one core, the checker's own workers, yours, interleaved.
+    // Speed: one core, the checker's own workers, yours, interleaved; every
+    // round on fresh tasks of the same size, so nothing a run remembers
+    // helps the next. The one-core version's results are the expected
+    // answers of its round.
+    let rounds: Vec<Vec<Task>> = (0..ROUNDS as u64)
+        .map(|k| batch(TASKS, units, mix(seed ^ (k + 2))))
+        .collect();
     let reference = reference_spawner();
-    let mut later: Vec<io::Result<Vec<Answer>>> = Vec::new();
+    let mut sequential_results: Vec<Vec<u64>> = Vec::new();
+    let mut reference_rounds = 0;
+    let mut candidate_rounds: Vec<(io::Result<Vec<Answer>>, RunCpu)> = Vec::new();
     let (mut s, mut r) = (
         || {
-            std::hint::black_box(
-                tasks
-                    .iter()
-                    .map(Task::expected)
-                    .fold(0u64, u64::wrapping_add),
-            );
+            let k = sequential_results.len().min(ROUNDS - 1);
+            sequential_results.push(std::hint::black_box(expected_all(&rounds[k])));
         },
         || {
+            let k = reference_rounds.min(ROUNDS - 1);
+            reference_rounds += 1;
             std::hint::black_box(
-                reference_run(&tasks, p, &reference).expect("the checker's workers"),
+                reference_run(&rounds[k], p, &reference).expect("the checker's workers"),
             );
         },
     );
     // Answers are checked after the rounds: checking them computes the job.
-    let mut c = || later.push(run(&tasks, workers, &spawner));
+    let mut c = || {
+        let k = candidate_rounds.len().min(ROUNDS - 1);
+        let (children, own) = (children_cpu_time(), process_cpu_time());
+        let answers = run(&rounds[k], workers, &spawner);
+        let cpu = RunCpu {
+            own: process_cpu_time().saturating_sub(own),
+            children: children_cpu_time().saturating_sub(children),
+        };
+        candidate_rounds.push((answers, cpu));
+    };
     let measured = interleaved(&mut [&mut s, &mut r, &mut c], ROUNDS, CAP);
-    let wrong = later.iter().find_map(|round| match round {
-        Ok(answers) => wrong_answers(&tasks, &expected, answers).map(|(line, _)| line),
-        Err(e) => Some(format!("an error: {e}")),
-    });
-    if let Some(line) = wrong {
+    let mut wrong = None;
+    for (k, (round, _)) in candidate_rounds.iter().enumerate() {
+        let line = match round {
+            Ok(answers) => {
+                let computed;
+                let expected = match sequential_results.get(k) {
+                    Some(e) => e,
+                    None => {
+                        computed = expected_all(&rounds[k]);
+                        &computed
+                    }
+                };
+                wrong_answers(&rounds[k], expected, answers).map(|(line, _)| line)
+            }
+            Err(e) => Some(format!("an error: {e}")),
+        };
+        if let Some(line) = line {
+            wrong = Some((k, line));
+            break;
+        }
+    }
+    if let Some((k, line)) = wrong {
         report.push(Evidence::fail(
             "correct",
-            format!("right once, then wrong: {line}"),
+            format!("right in the first run, then wrong in timed run {}, on fresh tasks: {line}", k + 1),
         ));
-        return report.diagnose("The answers change from run to run: make sure every answer is read from its own worker and put at its task's index.");
+        return report.diagnose("The answers of a later run, on new tasks of the same size and ids, were wrong: every run's tasks are new (a fresh seed), so an answer kept from an earlier run, or a shortcut taken once the first run was checked, shows here. Run every task in a worker, every time, and put each answer at its task's index.");
+    }
+    let (cleanup, cleanup_cause) = cleanup_evidence("after the timed runs");
+    if cleanup.status == Status::Fail {
+        report.push(cleanup);
+        return report.diagnose(cleanup_cause.unwrap_or_default());
+    }
+    let round_cpu: Vec<RunCpu> = candidate_rounds.iter().map(|(_, cpu)| *cpu).collect();
+    if let Some((evidence, cause)) = judge_timed_runs(&round_cpu, work_cpu) {
+        return report.with(evidence).diagnose(cause);
     }
     let mins = measured.minimums();
     let sample = SpeedSample {
@@ -256,6 +329,79 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     report
 }
 
+/// The `concurrent` failure when the kernel seldom saw `m` of the
+/// candidate's workers runnable at once (None when it did, or could not
+/// look).
+fn kernel_side_by_side(os: &ChildLog, m: usize) -> Option<(Evidence, String)> {
+    let (share, samples) = os.share_busy(m);
+    judge_kernel_side_by_side(os.available, share, samples, m)
+}
+
+/// Pure: of the `samples` at which the kernel showed one of the
+/// candidate's workers runnable (state R: running, or ready and waiting
+/// for a core), `share` had all `m` runnable.
+pub fn judge_kernel_side_by_side(
+    available: bool,
+    share: f64,
+    samples: usize,
+    m: usize,
+) -> Option<(Evidence, String)> {
+    // Too few samples to tell (a run of a few milliseconds): say nothing.
+    if !available || m <= 1 || share >= SIDE_BY_SIDE_SHARE || samples < SIDE_BY_SIDE_SAMPLES {
+        return None;
+    }
+    Some((
+        Evidence::fail(
+            "concurrent",
+            format!(
+                "the kernel showed all {m} workers runnable at once at {:.0}% of the {samples} samples at which any was (need {:.0}%)",
+                share * 100.0,
+                SIDE_BY_SIDE_SHARE * 100.0
+            ),
+        ),
+        "1 task in flight at a time: one worker computed while the others waited. Start every worker and send each its share before you read any answer.".to_owned(),
+    ))
+}
+
+/// Pure: the `in workers` failure for the first timed run whose CPU time
+/// shows the work was not done in workers (None when every run's was).
+/// `work` is what the job takes on one core.
+pub fn judge_timed_runs(rounds: &[RunCpu], work: Duration) -> Option<(Evidence, String)> {
+    for (k, cpu) in rounds.iter().enumerate() {
+        if cpu.own > work / 2 {
+            return Some((
+                Evidence::fail(
+                    "in workers",
+                    format!(
+                        "timed run {}: this process used {} of CPU, the workers {} (the job takes {} on one core)",
+                        k + 1,
+                        ms(cpu.own),
+                        ms(cpu.children),
+                        ms(work)
+                    ),
+                ),
+                "The first run did its work in worker processes, but a timed run did it in this process (threads here, or the kernel called directly). Every run is measured the same way: start the workers and send them the tasks every time.".into(),
+            ));
+        }
+        if cpu.children < work / 2 {
+            return Some((
+                Evidence::fail(
+                    "in workers",
+                    format!(
+                        "timed run {}: the workers used {} of CPU, this process {} (the job takes {} on one core)",
+                        k + 1,
+                        ms(cpu.children),
+                        ms(cpu.own),
+                        ms(work)
+                    ),
+                ),
+                "A timed run's workers did not carry the work: either the answers came from somewhere else (remembered, or computed before), or the workers were not waited for (a child's CPU time is counted when its parent waits for it). Run every task in a worker and `wait()` for every worker, every time.".into(),
+            ));
+        }
+    }
+    None
+}
+
 /// Runs the candidate once on `tasks`; a report when that already fails.
 fn failing_run<R: RunFn>(
     report: &Report,
@@ -267,7 +413,7 @@ fn failing_run<R: RunFn>(
     let report = report.clone();
     match run_watched(run, tasks, workers, spawner) {
         Outcome::Answers(answers) => {
-            let expected: Vec<u64> = tasks.iter().map(Task::expected).collect();
+            let expected = expected_all(tasks);
             wrong_answers(tasks, &expected, &answers)
                 .map(|(line, cause)| report.with(Evidence::fail("correct", line)).diagnose(cause))
         }
@@ -293,12 +439,14 @@ fn hung_report(report: Report, killed: usize) -> Report {
         .diagnose(hung_cause(LIMIT, killed))
 }
 
-/// The `in workers` evidence: where the work's CPU time went.
+/// The `in workers` evidence: which processes computed the answers, checked
+/// against the children the OS saw this process start (`started`, None
+/// where it cannot tell), and where the work's CPU time went. Pure.
 pub fn in_workers_evidence(
     answers: &[Answer],
+    started: Option<&BTreeSet<u32>>,
     work_cpu: Duration,
-    children_cpu: Duration,
-    own_cpu: Duration,
+    cpu: RunCpu,
 ) -> (Evidence, Option<String>) {
     let me = std::process::id();
     let here = answers.iter().filter(|a| a.pid == me).count();
@@ -307,8 +455,8 @@ pub fn in_workers_evidence(
     pids.dedup();
     let numbers = format!(
         "the workers used {} of CPU and this process {} (the job takes {} on one core)",
-        ms(children_cpu),
-        ms(own_cpu),
+        ms(cpu.children),
+        ms(cpu.own),
         ms(work_cpu)
     );
     if here > 0 {
@@ -320,23 +468,46 @@ pub fn in_workers_evidence(
             Some("The work ran in the parent process (threads in the parent share its memory and, in Python, its GIL). Call `task.run()` in the worker, on the task it read from stdin, and send the answer back.".into()),
         );
     }
-    if own_cpu > work_cpu / 2 {
+    if let Some(started) = started {
+        let strangers: Vec<String> = pids
+            .iter()
+            .filter(|p| !started.contains(p))
+            .map(u32::to_string)
+            .collect();
+        if !strangers.is_empty() {
+            return (
+                Evidence::fail(
+                    "in workers",
+                    format!(
+                        "answers name pids {} that the OS never saw this process start (it started {}); {numbers}",
+                        strangers.join(", "),
+                        started.len()
+                    ),
+                ),
+                Some("Each answer must be the one `task.run()` returned in a worker, sent back unchanged: it names the process that computed it, and that process must be a worker you started.".into()),
+            );
+        }
+    }
+    if cpu.own > work_cpu / 2 {
         return (
             Evidence::fail("in workers", numbers),
             Some("This process spent as much CPU as the job itself: the work, or a copy of it, ran here. The parent only sends tasks and reads answers.".into()),
         );
     }
-    if children_cpu < work_cpu / 2 {
+    if cpu.children < work_cpu / 2 {
         return (
             Evidence::fail("in workers", format!("{numbers}: the workers' time was not counted")),
             Some("A child's CPU time is added to the parent's `RUSAGE_CHILDREN` only when the parent waits for it: call `child.wait()` on every worker you started (after dropping its stdin), or it lingers as a zombie.".into()),
         );
     }
+    let seen = started.map_or_else(String::new, |s| {
+        format!(", all among the {} the OS saw this process start", s.len())
+    });
     (
         Evidence::pass(
             "in workers",
             format!(
-                "{} tasks in {} worker processes; {numbers}",
+                "{} tasks in {} worker processes{seen}; {numbers}",
                 answers.len(),
                 pids.len()
             ),

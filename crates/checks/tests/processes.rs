@@ -65,6 +65,19 @@ fixtures! {
         |f, spawner| checks::worker_processes::check(f::run, spawner),
         "in workers", "call `child.wait()` on every worker";
 
+    worker_processes_cached_by_id:
+        "../../../solutions/05_processes/01_worker_processes/wrong/cached_by_id.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "correct", "an answer kept from an earlier run";
+    worker_processes_threads_after_checked_run:
+        "../../../solutions/05_processes/01_worker_processes/wrong/threads_after_checked_run.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "in workers", "a timed run did it in this process";
+    worker_processes_keeps_workers_alive:
+        "../../../solutions/05_processes/01_worker_processes/wrong/keeps_workers_alive.rs",
+        |f, spawner| checks::worker_processes::check(f::run, spawner),
+        "cleaned up", "Workers were still running when your function returned";
+
     // 05/02 process pool
     process_pool_process_per_task:
         "../../../solutions/05_processes/02_process_pool/wrong/process_per_task.rs",
@@ -79,6 +92,19 @@ fixtures! {
         |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
         "correct", "full pipe";
 
+    process_pool_fresh_workers_per_map:
+        "../../../solutions/05_processes/02_process_pool/wrong/fresh_workers_per_map.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "persistent", "the OS counts every process";
+    process_pool_one_worker_at_a_time:
+        "../../../solutions/05_processes/02_process_pool/wrong/one_worker_at_a_time.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "side by side", "One worker computed at a time";
+    process_pool_remembers_last_map:
+        "../../../solutions/05_processes/02_process_pool/wrong/remembers_last_map.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "correct", "answers kept from an earlier map are wrong";
+
     // 05/03 crash isolation
     crash_isolation_panics_on_a_crash:
         "../../../solutions/05_processes/03_crash_isolation/wrong/panics_on_a_crash.rs",
@@ -92,6 +118,18 @@ fixtures! {
         "../../../solutions/05_processes/03_crash_isolation/wrong/leaves_the_dead.rs",
         |f, spawner| checks::crash_isolation::check(f::run, spawner),
         "cleaned up", "a dead child is a zombie until you wait for it";
+    crash_isolation_screens_in_parent:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/screens_in_parent.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "in workers", "The tasks ran in the parent process";
+    crash_isolation_one_worker:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/one_worker.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "side by side", "a crash pool is still a pool";
+    crash_isolation_process_per_task:
+        "../../../solutions/05_processes/03_crash_isolation/wrong/process_per_task.rs",
+        |f, spawner| checks::crash_isolation::check(f::run, spawner),
+        "persistent", "Your pool starts a process per task";
 }
 
 fn main() {

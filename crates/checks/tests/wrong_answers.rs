@@ -298,6 +298,18 @@ fixtures! {
         "../../../solutions/09_choosing/01_spawn_costs/wrong/wrong_divisor.rs",
         |f| checks::spawn_costs::check(f::measure, exits_at_once()),
         "agrees", "Divide by the number of spawns";
+    spawn_costs_hard_coded:
+        "../../../solutions/09_choosing/01_spawn_costs/wrong/hard_coded.rs",
+        |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+        "spawned", "Your process figure was not measured";
+    spawn_costs_estimated_process:
+        "../../../solutions/09_choosing/01_spawn_costs/wrong/estimated_process.rs",
+        |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+        "spawned", "Your process figure was not measured";
+    spawn_costs_spawns_without_waiting:
+        "../../../solutions/09_choosing/01_spawn_costs/wrong/spawns_without_waiting.rs",
+        |f| checks::spawn_costs::check(f::measure, exits_at_once()),
+        "cleaned up", "times only the start";
 
     // 09/02 pick the model
     pick_the_model_python_habits:

@@ -8,3 +8,6 @@
 //! to it. Keep it that way: a public item of `checks` or `measured` must
 //! never return a type or value from this crate that reveals an answer.
 #![deny(missing_docs)]
+
+pub mod costs;
+pub mod processes;
