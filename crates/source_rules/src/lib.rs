@@ -91,7 +91,10 @@ pub fn scan_source(text: &str, file: &Path, crate_root: &Path, rules: Rules) -> 
     if rules.memory_ordering {
         findings.extend(ordering::scan(text, file));
     }
+    // One finding per line and family: the first says the most (an
+    // `include!` is judged before the strings it is made of).
     findings.sort_by_key(|f| (f.family, f.line));
+    findings.dedup_by_key(|f| (f.family, f.line));
     findings
 }
 

@@ -356,7 +356,8 @@ impl Scan<'_> {
                     ),
                 }
             }
-            "concat" => {
+            // Inside an `include!` or another `concat!`, the whole is judged.
+            "concat" if self.in_path_macro == 0 => {
                 let tokens: Vec<TokenTree> = args.into_iter().collect();
                 if let Some(text) = self.eval_concat(&tokens) {
                     if let Some(why) = forbidden(&text) {
@@ -546,6 +547,22 @@ mod tests {
         flagged("include!(concat!(env!(\"HOME\"), \"/x.rs\"));");
         flagged("macro_rules! inc { ($f:expr) => { include_str!($f) } }");
         flagged("#[doc = include_str!(\"../../../../solutions/x/src/lib.rs\")] struct S;");
+    }
+
+    #[test]
+    fn an_include_through_concat_is_one_finding() {
+        let root = Path::new(ROOT);
+        let findings = crate::scan_source(
+            "include!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/../../../solutions/x/src/lib.rs\"));",
+            &root.join("src/lib.rs"),
+            root,
+            crate::Rules::default(),
+        );
+        assert_eq!(findings.len(), 1, "{findings:#?}");
+        assert!(
+            findings[0].what.starts_with("`include!` of"),
+            "{findings:#?}"
+        );
     }
 
     #[test]
