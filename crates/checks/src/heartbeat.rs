@@ -1,10 +1,18 @@
-//! 01/01 heartbeat: the job's answer comes back, the job ran on another
-//! thread, and the app never went 50 ms without a tick while it ran.
+//! 01/01 heartbeat: the job's answer (which depends on a seed drawn per
+//! run, revealed only by running the job) comes back; the job ran on another
+//! thread (as the job itself records); the app never went 50 ms without a
+//! tick from its own thread while the job ran; and no thread `run_app`
+//! started is still running once it has returned.
+//!
+//! Measuring ([`check`]) gathers [`Facts`]; [`judge`] decides from them
+//! alone, and is unit-tested on recorded facts.
 
+use std::collections::BTreeMap;
+use std::thread::ThreadId;
 use std::time::{Duration, Instant};
 
-use measured::app::{App, Job};
-use measured::heartbeat::Heartbeat;
+use measured::app::{App, Job, JobRun};
+use measured::heartbeat::{Heartbeat, worst_gap};
 use measured::kernel::units_for;
 use verdict::{Evidence, Report};
 
@@ -16,10 +24,35 @@ pub const NAME: &str = "heartbeat";
 pub const JOB_TIME: Duration = Duration::from_millis(400);
 /// The longest the app may go without a tick while the job runs.
 pub const MAX_GAP: Duration = Duration::from_millis(50);
+/// How long threads that `run_app` started may take to be gone after it
+/// returned (a thread that was joined, or finished, ends at once).
+const GRACE: Duration = Duration::from_millis(300);
 
 /// Checks a `run_app` and writes the report (called by `check.rs`).
 pub fn main(run_app: impl FnOnce(&mut App, Job) -> u64) {
     crate::main(NAME, || check(run_app));
+}
+
+/// What one run of `run_app` showed.
+#[derive(Debug, Clone)]
+struct Facts {
+    /// What `run_app` returned.
+    answer: u64,
+    /// The job's own record of its run, if it finished.
+    run: Option<JobRun>,
+    /// Whether the job started.
+    started: bool,
+    /// The thread `run_app` was called on (the app's).
+    app_thread: ThreadId,
+    /// The app's ticks from its own thread.
+    ticks: Vec<Instant>,
+    /// Ticks from other threads.
+    strays: usize,
+    /// When `run_app` returned.
+    returned: Instant,
+    /// Threads started during `run_app` and still running after it
+    /// returned (and a grace period), described.
+    left: Vec<String>,
 }
 
 /// Checks a `run_app`.
@@ -27,13 +60,28 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
     let heartbeat = Heartbeat::new();
     let mut app = App::new(heartbeat.clone());
     let (job, record) = Job::new(units_for(JOB_TIME), seed());
-    let app_thread = std::thread::current().id();
+    let before = live_threads();
     let answer = run_app(&mut app, job);
     let returned = Instant::now();
-    let report = Report::new(NAME);
+    let facts = Facts {
+        answer,
+        run: record.run(),
+        started: record.started(),
+        app_thread: std::thread::current().id(),
+        ticks: heartbeat.ticks(),
+        strays: app.stray_ticks(),
+        returned,
+        left: threads_left(&before),
+    };
+    judge(&facts)
+}
 
-    let Some(run) = record.run() else {
-        if record.started() {
+/// The verdict on one run's facts.
+fn judge(f: &Facts) -> Report {
+    let report = Report::new(NAME);
+    let answer = f.answer;
+    let Some(run) = f.run else {
+        if f.started {
             return report
                 .with(Evidence::fail(
                     "correct",
@@ -62,9 +110,9 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
     let report = report.with(Evidence::pass("correct", "returned the job's answer"));
 
     let job_time = run.finished - run.started;
-    let gap = heartbeat.worst_gap(run.started, run.finished);
-    let ticks_during = heartbeat
-        .ticks()
+    let gap = worst_gap(&f.ticks, run.started, run.finished);
+    let ticks_during = f
+        .ticks
         .iter()
         .filter(|&&t| t > run.started && t < run.finished)
         .count();
@@ -76,8 +124,8 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
             ("allowed", MAX_GAP),
         ],
     );
-    let mut report = if run.thread == app_thread {
-        report
+    if run.thread == f.app_thread {
+        let mut report = report
             .with(Evidence::fail(
                 "concurrent",
                 "the job ran on the app's own thread",
@@ -85,44 +133,252 @@ pub fn check(run_app: impl FnOnce(&mut App, Job) -> u64) -> Report {
             .diagnose(format!(
                 "The job ran on the app's own thread, so nothing ticked for {}: move `job.run()` into `std::thread::spawn`.",
                 ms(gap)
-            ))
-    } else {
-        report.with(Evidence::pass(
-            "concurrent",
-            "the job ran on another thread",
-        ))
-    };
-    let responsive = format!(
-        "worst gap between ticks {} while the job ran for {} (need under {}), {ticks_during} ticks",
+            ));
+        report.chart = Some(chart);
+        return report;
+    }
+    let mut report = report.with(Evidence::pass(
+        "concurrent",
+        "the job ran on another thread",
+    ));
+    report.chart = Some(chart);
+    let mut responsive = format!(
+        "worst gap between the app's ticks {} while the job ran for {} (need under {}), {ticks_during} ticks",
         ms(gap),
         ms(job_time),
         ms(MAX_GAP)
     );
-    report = if gap < MAX_GAP {
-        report.with(Evidence::pass("responsive", responsive))
-    } else if ticks_during == 0 {
-        report
-            .with(Evidence::fail("responsive", responsive))
-            .diagnose(
-                "The job ran on another thread, but the app did not tick while it ran: are you joining the thread right after spawning it? Tick until the job has finished, then join.",
+    if f.strays > 0 {
+        responsive.push_str(&format!(
+            ", and {} from another thread, which do not count",
+            f.strays
+        ));
+    }
+    if gap >= MAX_GAP {
+        let cause = if f.strays > 0 {
+            format!(
+                "The app was ticked from another thread ({} times), while its own thread went {} without a tick: an app's loop lives on its own thread (that is why `App` is not `Send`). Keep the app's thread ticking, and move the job, not the app.",
+                f.strays,
+                ms(gap)
             )
-    } else {
-        report
-            .with(Evidence::fail("responsive", responsive))
-            .diagnose(format!(
+        } else if ticks_during == 0 {
+            "The job ran on another thread, but the app did not tick while it ran: are you joining the thread right after spawning it? Tick until the job has finished, then join.".to_owned()
+        } else {
+            format!(
                 "The app ticked, but once went {} without a tick: sleep `App::TICK` between ticks, never longer.",
                 ms(gap)
-            ))
-    };
-    let late = returned.saturating_duration_since(run.finished);
-    if late > MAX_GAP && report.verdict().is_done() {
-        report = report
+            )
+        };
+        return report
+            .with(Evidence::fail("responsive", responsive))
+            .diagnose(cause);
+    }
+    let late = f.returned.saturating_duration_since(run.finished);
+    if late > MAX_GAP {
+        return report
             .with(Evidence::fail(
                 "responsive",
                 format!("returned {} after the job finished", ms(late)),
             ))
             .diagnose("Return the answer as soon as the job has finished.");
     }
-    report.chart = Some(chart);
-    report
+    report.push(Evidence::pass("responsive", responsive));
+    if !f.left.is_empty() {
+        return report
+            .with(Evidence::fail(
+                "cleaned up",
+                format!(
+                    "{} thread{} that run_app started {} still running after `run_app` returned: {}",
+                    f.left.len(),
+                    if f.left.len() == 1 { "" } else { "s" },
+                    if f.left.len() == 1 { "was" } else { "were" },
+                    f.left.join("; ")
+                ),
+            ))
+            .diagnose(format!(
+                "{} still running after `run_app` returned: a thread that waits for more work, or loops until the program ends, outlives the job and leaks. Start only the job's thread, let it end when the job does, and `join` it before returning.",
+                if f.left.len() == 1 { "A thread is" } else { "Threads are" }
+            ));
+    }
+    report.with(Evidence::pass(
+        "cleaned up",
+        "every thread run_app started had ended when it returned",
+    ))
+}
+
+/// The threads of this process alive now (Linux), by id, with their
+/// state: ids of tasks under /proc/self/task, leaving out those already
+/// exiting (states Z and X). `None` where there is no /proc.
+fn live_threads() -> Option<BTreeMap<u32, String>> {
+    let entries = std::fs::read_dir("/proc/self/task").ok()?;
+    let mut live = BTreeMap::new();
+    for entry in entries.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let state = stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next())
+            .unwrap_or("?");
+        if matches!(state, "Z" | "X") {
+            continue;
+        }
+        let name = stat
+            .find('(')
+            .zip(stat.rfind(')'))
+            .map_or("?", |(a, b)| &stat[a + 1..b]);
+        let doing = match state {
+            "R" => "running",
+            "S" | "D" => "waiting",
+            _ => "stopped",
+        };
+        live.insert(tid, format!("thread {tid} \"{name}\" ({doing})"));
+    }
+    Some(live)
+}
+
+/// The threads alive now that were not `before`, waiting up to [`GRACE`]
+/// for ending threads to be gone (at once when there are none).
+fn threads_left(before: &Option<BTreeMap<u32, String>>) -> Vec<String> {
+    let Some(before) = before else {
+        return Vec::new();
+    };
+    let deadline = Instant::now() + GRACE;
+    loop {
+        let Some(now) = live_threads() else {
+            return Vec::new();
+        };
+        let new: Vec<String> = now
+            .into_iter()
+            .filter(|(tid, _)| !before.contains_key(tid))
+            .map(|(_, what)| what)
+            .collect();
+        if new.is_empty() || Instant::now() > deadline {
+            return new;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict::{Status, Verdict};
+
+    /// Facts of a right run: the job ran from 0 to 400 ms on another
+    /// thread, the app ticked every `every` ms from its own.
+    fn facts(every: u64) -> Facts {
+        let t0 = Instant::now();
+        let at = |n: u64| t0 + Duration::from_millis(n);
+        let other = std::thread::spawn(|| std::thread::current().id())
+            .join()
+            .unwrap();
+        Facts {
+            answer: 42,
+            run: Some(JobRun {
+                started: at(0),
+                finished: at(400),
+                thread: other,
+                answer: 42,
+            }),
+            started: true,
+            app_thread: std::thread::current().id(),
+            ticks: (0..=400 / every + 1).map(|i| at(i * every)).collect(),
+            strays: 0,
+            returned: at(405),
+            left: Vec::new(),
+        }
+    }
+
+    fn failed_on(report: &Report) -> (String, String) {
+        let e = report
+            .evidence
+            .iter()
+            .find(|e| e.status == Status::Fail)
+            .expect("a failure");
+        (e.name.clone(), report.diagnosis.clone().unwrap_or_default())
+    }
+
+    #[test]
+    fn a_right_run_passes() {
+        let report = judge(&facts(10));
+        assert_eq!(report.verdict(), Verdict::Pass);
+        assert_eq!(report.evidence.len(), 4);
+    }
+
+    #[test]
+    fn the_gap_rule_from_both_sides() {
+        // A gap of 49 ms passes; 50 and 51 fail.
+        for (every, pass) in [(49, true), (50, false), (51, false)] {
+            let mut f = facts(10);
+            let t0 = f.run.unwrap().started;
+            f.ticks = vec![t0 + Duration::from_millis(200), t0 + Duration::from_millis(200 + every)];
+            f.ticks.extend((0..20).map(|i| t0 + Duration::from_millis(i * 10)));
+            f.ticks.extend((0..20).map(|i| t0 + Duration::from_millis(200 + every + i * 10)));
+            f.ticks.sort();
+            let report = judge(&f);
+            assert_eq!(report.verdict() == Verdict::Pass, pass, "{every} ms: {}", report.to_json());
+        }
+    }
+
+    #[test]
+    fn returning_late_from_both_sides() {
+        let mut f = facts(10);
+        let end = f.run.unwrap().finished;
+        f.returned = end + Duration::from_millis(50);
+        assert_eq!(judge(&f).verdict(), Verdict::Pass);
+        f.returned = end + Duration::from_millis(51);
+        assert_eq!(failed_on(&judge(&f)).0, "responsive");
+    }
+
+    #[test]
+    fn wrong_answers_and_a_job_never_run() {
+        let mut f = facts(10);
+        f.answer = 7;
+        assert_eq!(failed_on(&judge(&f)).0, "correct");
+        f.run = None;
+        assert!(failed_on(&judge(&f)).1.contains("Wait for the job to finish"));
+        f.started = false;
+        assert!(failed_on(&judge(&f)).1.contains("Call `job.run()`"));
+    }
+
+    #[test]
+    fn the_job_on_the_app_thread() {
+        let mut f = facts(10);
+        f.run.as_mut().unwrap().thread = f.app_thread;
+        assert_eq!(failed_on(&judge(&f)).0, "concurrent");
+    }
+
+    #[test]
+    fn ticks_from_another_thread_do_not_count() {
+        let mut f = facts(10);
+        f.ticks.clear();
+        f.strays = 40;
+        let (name, cause) = failed_on(&judge(&f));
+        assert_eq!(name, "responsive");
+        assert!(cause.contains("ticked from another thread"));
+        f.strays = 0;
+        assert!(failed_on(&judge(&f)).1.contains("joining the thread right after"));
+    }
+
+    #[test]
+    fn threads_left_running_are_named() {
+        let mut f = facts(10);
+        f.left = vec!["thread 12 \"app\" (waiting)".into()];
+        let report = judge(&f);
+        let (name, cause) = failed_on(&report);
+        assert_eq!(name, "cleaned up");
+        assert!(cause.contains("still running after `run_app` returned"));
+        assert!(report.evidence[3].summary.contains("thread 12 \"app\" (waiting)"));
+    }
+
+    #[test]
+    fn a_thread_that_ended_is_not_left() {
+        let before = live_threads();
+        std::thread::spawn(|| {}).join().unwrap();
+        assert!(threads_left(&before).is_empty());
+    }
 }

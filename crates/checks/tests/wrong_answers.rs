@@ -56,6 +56,18 @@ fixtures! {
         "../../../solutions/01_why/01_heartbeat/wrong/sleepy_ticks.rs",
         |f| checks::heartbeat::check(f::run_app),
         "responsive", "sleep `App::TICK` between ticks";
+    heartbeat_timer_thread_left_running:
+        "../../../solutions/01_why/01_heartbeat/wrong/timer_thread_left_running.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "cleaned up", "still running after `run_app` returned";
+    heartbeat_worker_kept_for_later:
+        "../../../solutions/01_why/01_heartbeat/wrong/worker_kept_for_later.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "cleaned up", "still running after `run_app` returned";
+    heartbeat_ticked_from_a_helper:
+        "../../../solutions/01_why/01_heartbeat/wrong/ticked_from_a_helper.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "responsive", "ticked from another thread";
 
     // 01/02 profile
     profile_wall_twice:
@@ -70,6 +82,22 @@ fixtures! {
         "../../../solutions/01_why/02_profile/wrong/upside_down_ratio.rs",
         |f| checks::profile::check(f::profile, f::classify),
         "classify", "upside down";
+    profile_strict_thresholds:
+        "../../../solutions/01_why/02_profile/wrong/strict_thresholds.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "classify", "exactly on a threshold";
+    profile_whole_milliseconds:
+        "../../../solutions/01_why/02_profile/wrong/whole_milliseconds.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "classify", "whole milliseconds";
+    profile_zero_wall:
+        "../../../solutions/01_why/02_profile/wrong/zero_wall.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "classify", "zero wall time";
+    profile_patched_for_known_workloads:
+        "../../../solutions/01_why/02_profile/wrong/patched_for_known_workloads.rs",
+        |f| checks::profile::check(f::profile, f::classify),
+        "times", "Your CPU time is";
 
     // 03/01 download
     download_spawn_then_join:
@@ -324,6 +352,22 @@ fixtures! {
         "../../../solutions/09_choosing/02_pick_the_model/wrong/isolation_last.rs",
         |f| checks::pick_the_model::check(f::choose),
         "correct", "a crash in a thread takes the whole program down";
+    pick_the_model_volume_off_by_one:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/volume_off_by_one.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "100 operations or more";
+    pick_the_model_light_before_isolation:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/light_before_isolation.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "isolation comes first";
+    pick_the_model_mixed_needs_an_async_library:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/mixed_needs_an_async_library.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "whatever the library";
+    pick_the_model_answer_table:
+        "../../../solutions/09_choosing/02_pick_the_model/wrong/answer_table.rs",
+        |f| checks::pick_the_model::check(f::choose),
+        "correct", "First mistake";
 }
 
 fn main() {

@@ -7,7 +7,7 @@
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::thread::ThreadId;
+use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use crate::heartbeat::Heartbeat;
@@ -18,6 +18,10 @@ use crate::kernel::spin;
 #[derive(Debug)]
 pub struct App {
     heartbeat: Heartbeat,
+    /// The thread that made the app: its loop's thread.
+    home: ThreadId,
+    /// Ticks made from any other thread (only `unsafe` code can).
+    strays: usize,
     not_send: PhantomData<*const ()>,
 }
 
@@ -25,23 +29,37 @@ impl App {
     /// How often the app must tick to stay responsive.
     pub const TICK: Duration = Duration::from_millis(10);
 
-    /// A new app, recording its ticks on `heartbeat`.
+    /// A new app, recording its ticks on `heartbeat`. Its loop's thread is
+    /// the calling thread.
     pub fn new(heartbeat: Heartbeat) -> Self {
         App {
             heartbeat,
+            home: thread::current().id(),
+            strays: 0,
             not_send: PhantomData,
         }
     }
 
     /// One turn of the loop: redraw, read input... here, record a tick.
+    /// A tick from a thread other than the app's own is not a turn of its
+    /// loop: it is counted apart, and not recorded on the heartbeat.
     pub fn tick(&mut self) {
-        self.heartbeat.tick();
+        if thread::current().id() == self.home {
+            self.heartbeat.tick();
+        } else {
+            self.strays += 1;
+        }
+    }
+
+    /// How many times the app was ticked from a thread other than its own.
+    pub fn stray_ticks(&self) -> usize {
+        self.strays
     }
 }
 
 /// A CPU-heavy job: it computes for a fixed amount of work and returns its
-/// answer. Run it on any thread with [`Job::run`].
-#[derive(Debug)]
+/// answer. Run it on any thread with [`Job::run`]. Its answer depends on a
+/// seed drawn per run, which only running it reveals.
 pub struct Job {
     units: u64,
     seed: u64,
@@ -80,6 +98,12 @@ impl JobRecord {
     /// The run, once the job has finished.
     pub fn run(&self) -> Option<JobRun> {
         *self.0.run.lock().unwrap()
+    }
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job").field("units", &self.units).finish_non_exhaustive()
     }
 }
 
@@ -134,5 +158,30 @@ mod tests {
         app.tick();
         app.tick();
         assert_eq!(heartbeat.ticks().len(), 2);
+        assert_eq!(app.stray_ticks(), 0);
+    }
+
+    #[test]
+    fn a_tick_from_another_thread_is_a_stray() {
+        struct Ptr(*mut App);
+        unsafe impl Send for Ptr {}
+        let heartbeat = Heartbeat::new();
+        let mut app = App::new(heartbeat.clone());
+        let ptr = Ptr(&mut app);
+        std::thread::spawn(move || {
+            let ptr = ptr;
+            // SAFETY: the app's thread waits in `join` meanwhile.
+            unsafe { (*ptr.0).tick() }
+        })
+        .join()
+        .unwrap();
+        assert_eq!(app.stray_ticks(), 1);
+        assert!(heartbeat.ticks().is_empty());
+    }
+
+    #[test]
+    fn a_job_shows_no_seed() {
+        let (job, _) = Job::new(10, 123_456_789);
+        assert!(!format!("{job:?}").contains("123456789"));
     }
 }

@@ -10,4 +10,5 @@
 #![deny(missing_docs)]
 
 pub mod costs;
+pub mod decisions;
 pub mod processes;

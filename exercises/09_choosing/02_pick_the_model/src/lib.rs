@@ -13,8 +13,9 @@
 //!    - fewer than 100 operations: `Threads` (as fast here, and simpler);
 //!    - otherwise: `Async`.
 //!
-//! The checker runs `choose` over a table of described workloads and
-//! explains every wrong choice.
+//! The checker runs `choose` over the workloads the book describes and over
+//! workloads made up afresh every run, and explains every wrong choice: only
+//! the rules themselves pass, not answers for the known workloads.
 //!
 //! Read: src/09_choosing/02_pick_the_model.md in the book.
 //! Check: cargo run -p checker -- run pick_the_model
