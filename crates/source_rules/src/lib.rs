@@ -116,8 +116,9 @@ pub fn scan_link(file: &Path, target: &Path, crate_root: &Path) -> Option<Findin
     })
 }
 
-/// Reads every file under `crate_root/src`: each `.rs` file with
-/// [`scan_source`], each link with [`scan_link`]. A file that cannot be read
+/// Reads every file under `crate_root/src`: each text file with
+/// [`scan_source`] (`include!` can compile a file of any name), each link
+/// with [`scan_link`]. A file that cannot be read
 /// is skipped (the compiler will complain about it if it matters).
 pub fn scan_crate(crate_root: &Path, rules: Rules) -> Vec<Finding> {
     let root = crate_root
@@ -154,9 +155,10 @@ pub fn scan_crate(crate_root: &Path, rules: Rules) -> Vec<Finding> {
                 }
             } else if kind.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs")
-                && let Ok(text) = std::fs::read_to_string(&path)
-            {
+            } else if let Ok(text) = std::fs::read_to_string(&path) {
+                // Every text file, not only `.rs` ones: `include!("x.txt")`
+                // compiles whatever it names. Prose and data rarely even
+                // tokenize, and then yield nothing.
                 findings.extend(scan_source(&text, &path, &root, rules));
             }
         }
@@ -211,7 +213,8 @@ mod tests {
         std::fs::write(dir.join("solutions/a/src/lib.rs"), "pub fn f() {}").unwrap();
         std::fs::write(root.join("src/lib.rs"), "mod parts;").unwrap();
         std::fs::write(root.join("src/parts/mod.rs"), "// mine").unwrap();
-        std::fs::write(root.join("src/notes.txt"), "solutions/").unwrap();
+        std::fs::write(root.join("src/notes.txt"), "See the solutions/ folder.").unwrap();
+        std::fs::write(root.join("src/data.bin"), [0xff, 0xfe, 0x00]).unwrap();
         assert_eq!(scan_crate(&root, Rules::default()), []);
 
         // A source deeper in src/ is read too, with its own line.
@@ -225,6 +228,17 @@ mod tests {
         assert!(found[0].file.ends_with("src/parts/mod.rs"));
         assert_eq!(found[0].line, 2);
         std::fs::write(root.join("src/parts/mod.rs"), "// mine").unwrap();
+
+        // Code in a file of another name, for `include!("code.txt")`.
+        std::fs::write(
+            root.join("src/code.txt"),
+            "#[path = \"../../../solutions/a/src/lib.rs\"] mod s;",
+        )
+        .unwrap();
+        let found = scan_crate(&root, Rules::default());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].file.ends_with("src/code.txt"));
+        std::fs::remove_file(root.join("src/code.txt")).unwrap();
 
         #[cfg(unix)]
         {

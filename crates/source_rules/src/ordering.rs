@@ -374,8 +374,14 @@ impl Collector {
     }
 
     fn atomic_call(&mut self, call: &syn::ExprMethodCall) {
-        let method = call.method.to_string();
         let args: Vec<&Expr> = call.args.iter().collect();
+        let line = call.method.span().start().line;
+        self.atomic_op(call.method.to_string(), line, &call.receiver, &args);
+    }
+
+    /// `receiver.method(args)`, written as a method call or as
+    /// `AtomicBool::swap(&receiver, args)`.
+    fn atomic_op(&mut self, method: String, line: usize, receiver: &Expr, args: &[&Expr]) {
         let order_at = match (method.as_str(), args.len()) {
             ("load", 1) | ("fetch_update", 3) => 0,
             ("store" | "swap", 2) => 1,
@@ -387,7 +393,7 @@ impl Collector {
         let Some(order) = order_of(args[order_at], &self.consts) else {
             return;
         };
-        let Some(key) = self.key(&call.receiver) else {
+        let Some(key) = self.key(receiver) else {
             return;
         };
         let taking = self.spin_condition > 0 || (self.loops > 0 && self.condition > 0);
@@ -416,7 +422,6 @@ impl Collector {
             },
             _ => Role::Write,
         };
-        let line = call.method.span().start().line;
         let func = *self.current.last().expect("a function context");
         self.ops.push(Op {
             key,
@@ -605,6 +610,14 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let Expr::Path(p) = strip(&call.func)
+            && p.path.segments.len() >= 2
+            && let Some(last) = p.path.segments.last()
+            && let Some((receiver, args)) = call.args.iter().collect::<Vec<_>>().split_first()
+        {
+            let line = last.ident.span().start().line;
+            self.atomic_op(last.ident.to_string(), line, receiver, args);
+        }
         if let Expr::Path(p) = strip(&call.func)
             && p.path
                 .segments
@@ -813,6 +826,18 @@ impl T {
 }
 "#;
         assert_eq!(findings(try_lock).len(), 2, "{:#?}", findings(try_lock));
+        // Written as associated functions.
+        let paths = r#"
+use std::sync::atomic::{AtomicBool, Ordering};
+pub struct S { locked: AtomicBool }
+impl S {
+    pub fn lock(&self) {
+        while AtomicBool::swap(&self.locked, true, Ordering::Relaxed) {}
+    }
+    pub fn unlock(&self) { AtomicBool::store(&self.locked, false, Ordering::Relaxed) }
+}
+"#;
+        assert_eq!(findings(paths).len(), 2, "{:#?}", findings(paths));
         // A lock that records its owner, as a GIL might.
         let owner = r#"
 use std::sync::atomic::{AtomicU64, Ordering};
