@@ -941,6 +941,42 @@ impl Gil {
 }
 "#,
         );
+        // Test-and-test-and-set: a Relaxed read while waiting is right when
+        // the take itself acquires.
+        clean(
+            r#"
+use std::sync::atomic::{AtomicBool, Ordering};
+pub struct L { locked: AtomicBool }
+impl L {
+    pub fn lock(&self) {
+        loop {
+            while self.locked.load(Ordering::Relaxed) == true { std::hint::spin_loop(); }
+            if self.locked
+                .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+            {
+                break;
+            }
+        }
+    }
+    pub fn unlock(&self) { self.locked.store(false, Ordering::Release); }
+}
+"#,
+        );
+        // A right ticket lock: the ticket counter itself may be Relaxed.
+        clean(
+            r#"
+use std::sync::atomic::{AtomicU64, Ordering};
+pub struct T { next: AtomicU64, serving: AtomicU64 }
+impl T {
+    pub fn acquire(&self) {
+        let mine = self.next.fetch_add(1, Ordering::Relaxed);
+        while self.serving.load(Ordering::Acquire) != mine { std::thread::yield_now(); }
+    }
+    pub fn release(&self) { self.serving.fetch_add(1, Ordering::Release); }
+}
+"#,
+        );
         // Vec::swap and other methods that are not atomics.
         clean("fn f(v: &mut Vec<u8>) { while v.len() > 1 { v.swap(0, 1); v.pop(); } }");
         // A Mutex is a lock whose orderings are right by construction.
