@@ -45,8 +45,12 @@ pub fn main(run: impl RunFn) {
 impl CpuWork for Lines {
     type Output = Vec<Record>;
 
-    fn witness(&self) -> &InFlightWitness {
-        Lines::witness(self)
+    fn watched(&self, witness: &InFlightWitness) -> Self {
+        Lines::watched(self, witness)
+    }
+
+    fn item_name(&self) -> &'static str {
+        "line"
     }
 
     fn items(&self) -> usize {

@@ -83,6 +83,17 @@ impl Lines {
         }
     }
 
+    /// The same lines, new to the pipeline, their parsing reporting to
+    /// `witness`.
+    pub fn watched(&self, witness: &InFlightWitness) -> Self {
+        let s = &self.shared;
+        let mut lines = Lines::new(s.count, s.units, s.seed);
+        if let Some(shared) = Arc::get_mut(&mut lines.shared) {
+            shared.witness = witness.clone();
+        }
+        lines
+    }
+
     /// How many lines.
     pub fn count(&self) -> usize {
         self.shared.count
