@@ -21,6 +21,32 @@ const LINKER_ATTRIBUTES: &[&str] = &[
     "global_allocator",
 ];
 
+/// The checker's crates: an exercise's `check.rs` uses `checks`, its
+/// `src/` has no reason to name any of them.
+const CHECKER_CRATES: &[&str] = &["checks", "references", "verdict", "source_rules"];
+
+/// Whether the identifier at `i` starts a path (`checks::x`, `::checks`,
+/// `use checks`, `extern crate checks`), rather than ends one
+/// (`crate::checks`) or names a variable.
+fn names_a_crate(tokens: &[TokenTree], i: usize) -> bool {
+    let colon = |j: usize| punct_is(tokens.get(j), ':');
+    let word = |j: usize, w: &str| matches!(tokens.get(j), Some(TokenTree::Ident(x)) if x == w);
+    let before_is_path = i >= 2 && colon(i - 1) && colon(i - 2);
+    // `a::checks` or `<T>::checks` continue a path; `use ::checks` starts one.
+    let continues = |j: usize| match tokens.get(j) {
+        Some(TokenTree::Ident(x)) => {
+            !["use", "pub", "in", "as", "let", "return", "dyn", "impl"].contains(&unraw(x).as_str())
+        }
+        Some(TokenTree::Punct(p)) => p.as_char() == '>',
+        _ => false,
+    };
+    let leading = before_is_path && (i == 2 || !continues(i - 3));
+    let starts = colon(i + 1) && colon(i + 2) && !before_is_path;
+    let used = i >= 1 && word(i - 1, "use");
+    let extern_crate = i >= 2 && word(i - 1, "crate") && word(i - 2, "extern");
+    starts || leading || used || extern_crate
+}
+
 /// Macros whose arguments make one path or string, judged whole.
 const PATH_MACROS: &[&str] = &["include", "include_str", "include_bytes", "concat"];
 
@@ -31,6 +57,7 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
     let Ok(tokens) = TokenStream::from_str(text) else {
         return Vec::new();
     };
+    let tokens: TokenStream = tokens;
     let file_dir = file.parent().unwrap_or(Path::new("")).to_owned();
     // Modules declared inside inline `mod x { .. }` blocks of `foo.rs` live
     // in `foo/x/`; of `lib.rs`, `main.rs` and `mod.rs` in `x/`.
@@ -48,6 +75,7 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
         file_dir: file_dir.clone(),
         src: normalize(&crate_root.join("src")),
         in_path_macro: 0,
+        own_modules: declared_modules(&tokens),
         crate_root_text: crate_root.display().to_string(),
         findings: Vec::new(),
     };
@@ -59,6 +87,24 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
         },
     );
     scan.findings
+}
+
+/// The names after every `mod` in the file, at any depth.
+fn declared_modules(stream: &TokenStream) -> Vec<String> {
+    let mut names = Vec::new();
+    let tokens: Vec<TokenTree> = stream.clone().into_iter().collect();
+    for (i, token) in tokens.iter().enumerate() {
+        match token {
+            TokenTree::Ident(id) if unraw(id) == "mod" => {
+                if let Some(TokenTree::Ident(name)) = tokens.get(i + 1) {
+                    names.push(unraw(name));
+                }
+            }
+            TokenTree::Group(g) => names.extend(declared_modules(&g.stream())),
+            _ => {}
+        }
+    }
+    names
 }
 
 /// Where a `#[path]` is resolved from, and where inline modules put theirs.
@@ -77,6 +123,8 @@ struct Scan<'a> {
     src: PathBuf,
     /// How many path-making macros' arguments are being read.
     in_path_macro: usize,
+    /// Modules the file declares (`mod checks;` is the learner's own).
+    own_modules: Vec<String>,
     crate_root_text: String,
     findings: Vec<Finding>,
 }
@@ -204,6 +252,18 @@ impl Scan<'_> {
                         self.find(
                             id.span(),
                             format!("`{name}` names a compiled symbol of another crate"),
+                        );
+                    }
+                    let name = unraw(id);
+                    if CHECKER_CRATES.contains(&name.as_str())
+                        && !self.own_modules.contains(&name)
+                        && names_a_crate(&tokens, i)
+                    {
+                        self.find(
+                            id.span(),
+                            format!(
+                                "`{name}` is the checker's crate (your crate depends on it only for `check.rs`): your code has no use for it"
+                            ),
                         );
                     }
                 }
@@ -592,6 +652,25 @@ mod tests {
         // The crate's folder, to go up from at run time.
         flagged("fn f() { let _ = std::path::Path::new(env!(\"CARGO_MANIFEST_DIR\")).parent(); }");
         flagged("fn f() { let _ = option_env!(\"CARGO_MANIFEST_DIR\"); }");
+    }
+
+    #[test]
+    fn the_checker_s_crates_are_not_for_the_learner_s_code() {
+        let text =
+            flagged("pub fn total(s: &SumOfSquares) -> u64 { checks::map_reduce::reference(s) }");
+        assert!(text.contains("`checks` is the checker's crate"), "{text}");
+        flagged("use checks::lost_updates;");
+        flagged("use checks as c;");
+        flagged("use ::checks::lost_updates;");
+        flagged("extern crate checks;");
+        flagged("use {checks::x, std::mem};");
+        flagged("fn f() { let _ = references::squares::expected(3); }");
+        flagged("fn f() -> verdict::Report { todo!() }");
+        // A variable, a field, or the learner's own module of that name.
+        clean("fn f(checks: u32) -> u32 { let x = checks + 1; x }");
+        clean("struct S { checks: u32 } fn f(s: &S) -> u32 { s.checks }");
+        clean("mod checks { pub fn f() {} }\nfn g() { checks::f(); crate::checks::f(); }");
+        clean("fn f() { self::a::checks::g(); }");
     }
 
     #[test]
