@@ -183,6 +183,18 @@ pub(crate) fn check<W: CpuWork>(
     make: impl Fn(Duration) -> W,
     candidate: impl Fn(&W) -> W::Output,
 ) -> Report {
+    check_with(exercise, parallelism(), make, candidate)
+}
+
+/// [`check`] for a candidate asked to use `workers` threads: the structure
+/// is then held to `workers`, not to the machine's cores, so a version that
+/// takes its thread count from the machine instead shows.
+pub(crate) fn check_with<W: CpuWork>(
+    exercise: CpuExercise<'_>,
+    workers: usize,
+    make: impl Fn(Duration) -> W,
+    candidate: impl Fn(&W) -> W::Output,
+) -> Report {
     let report = Report::new(exercise.name);
     let p = parallelism();
 
@@ -281,7 +293,7 @@ pub(crate) fn check<W: CpuWork>(
     debug_assert!(honest);
 
     let rounds: Vec<WitnessStats> = runs.iter().filter_map(|r| r.stats).collect();
-    let m = p.min(first.work.items());
+    let m = workers.min(first.work.items());
     let need = StructureNeed {
         average_fraction: exercise.average_fraction,
         ..StructureNeed::new(m)
@@ -294,6 +306,10 @@ pub(crate) fn check<W: CpuWork>(
     if let Some(cause) = cause {
         let cause = if stats.high_water <= 1 {
             exercise.one_at_a_time.to_owned()
+        } else if stats.high_water == p && p < m {
+            format!(
+                "At most {p} of {m} workers were ever busy together, as many as this machine has cores: is the number of threads taken from the machine (`available_parallelism`) instead of `workers`? Start exactly `workers` threads."
+            )
         } else {
             cause
         };

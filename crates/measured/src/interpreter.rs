@@ -171,12 +171,21 @@ pub fn longest_wait(
 /// A CPU-bound script, for exercise 02/02: a number of bytecode steps that
 /// compute a result. Running it reports to its witness while it holds an
 /// interpreter's lock, so a thread waiting for the lock does not count.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Script {
     steps: usize,
     units: u64,
     seed: u64,
     witness: InFlightWitness,
+}
+
+/// Shows the script's length, never its seed: each batch's seeds are new.
+impl std::fmt::Debug for Script {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Script")
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
 }
 
 /// An interpreter with its own global lock: it runs one script at a time,
@@ -203,6 +212,16 @@ impl Interpreter {
 
 /// A batch of scripts sharing one witness. Their seeds are drawn at random
 /// for each batch, so no result can be kept from an earlier batch.
+///
+/// ```compile_fail
+/// let scripts = measured::interpreter::Scripts::sized(std::time::Duration::from_millis(1), 2);
+/// scripts.sequential();
+/// ```
+///
+/// ```compile_fail
+/// let scripts = measured::interpreter::Scripts::sized(std::time::Duration::from_millis(1), 2);
+/// scripts.witness();
+/// ```
 #[derive(Debug, Clone)]
 pub struct Scripts {
     scripts: Vec<Script>,

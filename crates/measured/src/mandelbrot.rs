@@ -22,13 +22,38 @@ const Y: (f64, f64) = (1.5, 0.0);
 /// square is a secret that [`Mandelbrot::sized`] draws at random each time:
 /// the picture looks the same, but pixels along the set's edge change from
 /// one run to the next, so a picture kept from an earlier run is wrong.
-#[derive(Debug, Clone)]
+///
+/// ```
+/// let m = measured::mandelbrot::Mandelbrot::new(8, 4);
+/// assert_eq!(m.row(3).len(), 8);
+/// ```
+///
+/// ```compile_fail
+/// let m = measured::mandelbrot::Mandelbrot::new(8, 4);
+/// m.sequential();
+/// ```
+///
+/// ```compile_fail
+/// let m = measured::mandelbrot::Mandelbrot::new(8, 4);
+/// m.witness();
+/// ```
+#[derive(Clone)]
 pub struct Mandelbrot {
     width: usize,
     height: usize,
     /// Where in its square each pixel samples, as fractions of a pixel.
     jitter: (f64, f64),
     witness: InFlightWitness,
+}
+
+/// Shows the picture's size, never where its pixels sample.
+impl std::fmt::Debug for Mandelbrot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mandelbrot")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Mandelbrot {
@@ -165,6 +190,12 @@ mod tests {
         // The same picture: most pixels agree.
         let same = render(&a).iter().zip(render(&b)).filter(|(x, y)| **x == *y).count();
         assert!(same * 10 > a.width() * a.height() * 7, "{same} pixels agree");
+    }
+
+    #[test]
+    fn debug_output_keeps_the_secret() {
+        let m = Mandelbrot::sized(Duration::from_millis(1));
+        assert!(!format!("{m:?}").contains("jitter"));
     }
 
     #[test]

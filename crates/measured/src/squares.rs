@@ -15,12 +15,50 @@ pub const MODULUS: u64 = 1_000_000_007;
 /// at random each time: every run asks a new question, so an answer kept
 /// from an earlier run, a formula or a table of known answers is wrong, and
 /// the only way to the answer is to compute every chunk.
-#[derive(Debug, Clone)]
+///
+/// A learner's code gets the chunks and nothing else: no sequential or
+/// parallel answer of the checker's, and no way to the check's witness.
+///
+/// ```
+/// let squares = measured::squares::SumOfSquares::new(10, 2);
+/// assert_eq!(squares.chunk(0) + squares.chunk(1), 285);
+/// ```
+///
+/// ```compile_fail
+/// let squares = measured::squares::SumOfSquares::new(10, 2);
+/// squares.sequential();
+/// ```
+///
+/// ```compile_fail
+/// let squares = measured::squares::SumOfSquares::new(10, 2);
+/// squares.ideal_parallel(2);
+/// ```
+///
+/// ```compile_fail
+/// let squares = measured::squares::SumOfSquares::new(10, 2);
+/// squares.witness().enter();
+/// ```
+///
+/// ```compile_fail
+/// let squares = measured::squares::SumOfSquares::new(10, 2);
+/// squares.range(0);
+/// ```
+#[derive(Clone)]
 pub struct SumOfSquares {
     start: u64,
     n: u64,
     chunks: usize,
     witness: InFlightWitness,
+}
+
+/// Shows the size of the work, never where it starts: that is the secret
+/// that makes each run's answer new.
+impl std::fmt::Debug for SumOfSquares {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SumOfSquares")
+            .field("chunks", &self.chunks)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SumOfSquares {
@@ -112,6 +150,13 @@ mod tests {
         assert_eq!((a.n, a.chunks), (b.n, b.chunks));
         assert_ne!(a.start, b.start);
         assert_ne!(a.chunk(0), b.chunk(0));
+    }
+
+    #[test]
+    fn debug_output_keeps_the_secret() {
+        let squares = SumOfSquares::sized(std::time::Duration::from_millis(1), 4);
+        let shown = format!("{squares:?}");
+        assert_eq!(shown, "SumOfSquares { chunks: 4, .. }");
     }
 
     #[test]
