@@ -25,10 +25,11 @@ const LINKER_ATTRIBUTES: &[&str] = &[
 /// `src/` has no reason to name any of them.
 const CHECKER_CRATES: &[&str] = &["checks", "references", "verdict", "source_rules"];
 
-/// Whether the identifier at `i` starts a path (`checks::x`, `::checks`,
-/// `use checks`, `extern crate checks`), rather than ends one
-/// (`crate::checks`) or names a variable.
-fn names_a_crate(tokens: &[TokenTree], i: usize) -> bool {
+/// Whether the identifier at `i` names a crate: it starts a path
+/// (`checks::x`, `use checks`) and no module of the file has that name, or
+/// it can only be a crate (`::checks`, `extern crate checks`); rather than
+/// ends a path (`crate::checks`) or names a variable.
+fn names_a_crate(tokens: &[TokenTree], i: usize, own_module: bool) -> bool {
     let colon = |j: usize| punct_is(tokens.get(j), ':');
     let word = |j: usize, w: &str| matches!(tokens.get(j), Some(TokenTree::Ident(x)) if x == w);
     let before_is_path = i >= 2 && colon(i - 1) && colon(i - 2);
@@ -44,7 +45,7 @@ fn names_a_crate(tokens: &[TokenTree], i: usize) -> bool {
     let starts = colon(i + 1) && colon(i + 2) && !before_is_path;
     let used = i >= 1 && word(i - 1, "use");
     let extern_crate = i >= 2 && word(i - 1, "crate") && word(i - 2, "extern");
-    starts || leading || used || extern_crate
+    leading || extern_crate || (!own_module && (starts || used))
 }
 
 /// Macros whose arguments make one path or string, judged whole.
@@ -57,7 +58,6 @@ pub(crate) fn scan(text: &str, file: &Path, crate_root: &Path) -> Vec<Finding> {
     let Ok(tokens) = TokenStream::from_str(text) else {
         return Vec::new();
     };
-    let tokens: TokenStream = tokens;
     let file_dir = file.parent().unwrap_or(Path::new("")).to_owned();
     // Modules declared inside inline `mod x { .. }` blocks of `foo.rs` live
     // in `foo/x/`; of `lib.rs`, `main.rs` and `mod.rs` in `x/`.
@@ -256,8 +256,7 @@ impl Scan<'_> {
                     }
                     let name = unraw(id);
                     if CHECKER_CRATES.contains(&name.as_str())
-                        && !self.own_modules.contains(&name)
-                        && names_a_crate(&tokens, i)
+                        && names_a_crate(&tokens, i, self.own_modules.contains(&name))
                     {
                         self.find(
                             id.span(),
@@ -671,6 +670,9 @@ mod tests {
         clean("struct S { checks: u32 } fn f(s: &S) -> u32 { s.checks }");
         clean("mod checks { pub fn f() {} }\nfn g() { checks::f(); crate::checks::f(); }");
         clean("fn f() { self::a::checks::g(); }");
+        // A module of that name does not hide the crate itself.
+        flagged("mod checks {}\nfn g() { ::checks::lost_updates::check(); }");
+        flagged("mod checks {}\nextern crate checks as c;");
     }
 
     #[test]
