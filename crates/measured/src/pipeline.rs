@@ -158,22 +158,6 @@ impl Lines {
             .collect();
         (deepest(&marks, LEFT, STARTED), deepest(&marks, ENDED, SUNK))
     }
-
-    /// Parses every line on this thread, without a pipeline: the sequential
-    /// baseline.
-    pub fn sequential(&self) -> u64 {
-        (0..self.count())
-            .map(|i| self.shared.value(i))
-            .fold(0, u64::wrapping_add)
-    }
-
-    /// Parses every line split evenly over `threads` threads: the ideal
-    /// parallel reference for the parsing stage.
-    pub fn ideal_parallel(&self, threads: usize) -> u64 {
-        crate::kernel::round_robin(self.count(), threads, || (), |_, i| self.shared.value(i))
-            .into_iter()
-            .fold(0, u64::wrapping_add)
-    }
 }
 
 /// The deepest a queue got: items in it are those marked `into` and not
