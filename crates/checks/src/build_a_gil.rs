@@ -1,27 +1,46 @@
 //! 02/01 build a GIL: the learner's lock, driven by the toy interpreter of
-//! [`measured::interpreter`]. Never two threads in bytecode; no thread
-//! starves (each of 4 CPU-bound threads progresses in every 50 ms); 4
-//! CPU-bound threads take about 4x one (speedup at most 1.2: the GIL's
-//! `n * t`); 8 threads that mostly block overlap (at least 0.8 of ideal).
+//! [`measured::interpreter`].
+//!
+//! - exclusive: a scripted run of two threads (a second `acquire` waits
+//!   while the lock is held; `allow_threads` lets another thread take the
+//!   lock while it blocks, and takes it back only once that thread has let
+//!   go), and never two threads in bytecode in any run;
+//! - fair: each CPU-bound thread progresses within 10 switch intervals of
+//!   the others' work (50 ms at CPython's 5 ms), with 4 threads at 5 ms and
+//!   with a thread count and a longer interval drawn per run;
+//! - switch interval: the holder lets go after about an interval, not much
+//!   sooner (turns of at least half an interval, median), in both runs: a
+//!   lock that switches after every step, counts steps, or hard-codes 5 ms
+//!   fails;
+//! - serial: 4 CPU-bound threads take at least about 4x the CPU time of
+//!   one on the wall clock (speedup at most 1.2);
+//! - io overlaps: 8 threads that mostly block overlap (at least 0.8 of
+//!   ideal).
+//!
+//! Measuring ([`check`]) gathers [`Facts`]; [`judge`] decides from them
+//! alone and is unit-tested on recorded runs.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use measured::clock::process_cpu_time;
 use measured::interpreter::{Gil, Probe, Step, longest_wait, run_threads};
-use measured::kernel::units_for;
+use measured::kernel::{mix, units_for};
 use verdict::{Evidence, Report, Span, Timeline};
 
-use crate::harness::{ms, time_chart};
+use crate::harness::{ms, seed, time_chart};
 
 /// The exercise's short name.
 pub const NAME: &str = "build_a_gil";
-/// The switch interval the checks use: CPython's default.
+/// The switch interval of the first runs: CPython's default.
 pub const INTERVAL: Duration = Duration::from_millis(5);
 /// How long one step of bytecode computes, on a quiet core.
 pub const STEP: Duration = Duration::from_micros(500);
-/// The longest a CPU-bound thread may wait for a turn: 50 ms of the other
-/// threads' work, counted in their steps so that a busy machine, which
-/// stretches every step, does not make a fair lock look unfair.
-pub const MAX_WAIT: Duration = Duration::from_millis(50);
+/// The longest a CPU-bound thread may wait for a turn, in switch
+/// intervals of the other threads' work (50 ms at 5 ms), counted in their
+/// steps so that a busy machine, which stretches every step, does not make
+/// a fair lock look unfair.
+pub const MAX_WAIT_INTERVALS: u32 = 10;
 /// The most that 4 CPU-bound threads may gain over one.
 pub const MAX_CPU_SPEEDUP: f64 = 1.2;
 /// Threads in the blocking phase, and their blocking calls each.
@@ -30,109 +49,368 @@ pub const IO_THREADS: usize = 8;
 pub const IO_CALLS: usize = 5;
 /// How long each blocking call takes.
 pub const IO_LATENCY: Duration = Duration::from_millis(20);
+/// Steps per thread in the 4-thread run.
+const STEPS: usize = 200;
+/// Steps in all in the run with a drawn thread count.
+const DRAWN_RUN_STEPS: usize = 1_000;
+/// How long the scripted run waits to see whether a thread got in.
+const HOLD: Duration = Duration::from_millis(30);
+/// How long it waits for something that must happen.
+const PATIENCE: Duration = Duration::from_secs(2);
 
 /// Checks a lock and writes the report.
 pub fn main<G: Gil>(new: impl Fn(Duration) -> G) {
     crate::main(NAME, || check(new));
 }
 
+/// What the scripted two-thread run of a lock showed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+struct Protocol {
+    /// A second thread's `acquire` returned while the first held the lock.
+    entered_while_held: bool,
+    /// While the holder blocked in `allow_threads`, the other thread got
+    /// the lock.
+    released_for_blocking: bool,
+    /// `allow_threads` returned while the other thread still held the lock.
+    retook_while_held: bool,
+}
+
+/// One run of CPU-bound threads.
+#[derive(Debug, Clone)]
+struct CpuRun {
+    /// The lock's switch interval.
+    interval: Duration,
+    /// How many threads.
+    threads: usize,
+    /// When each thread finished a step, in order.
+    progress: Vec<(usize, Instant)>,
+}
+
+/// Everything the check measured.
+#[derive(Debug, Clone)]
+struct Facts {
+    protocol: Protocol,
+    /// The most threads in bytecode at once, over every run.
+    most_in_bytecode: usize,
+    /// 4 threads at [`INTERVAL`], then a drawn count at a drawn interval.
+    runs: Vec<CpuRun>,
+    /// The least CPU time of the runs of one CPU-bound thread alone.
+    one: Duration,
+    /// The 4 threads' run.
+    four: Duration,
+    /// The blocking threads' run, its ideal and one at a time.
+    io_time: Duration,
+    io_ideal: Duration,
+    io_one_at_a_time: Duration,
+}
+
 /// Checks a lock made by `new(switch_interval)`.
 pub fn check<G: Gil>(new: impl Fn(Duration) -> G) -> Report {
-    let step = units_for(STEP);
-    let max_wait_steps = (MAX_WAIT.as_micros() / STEP.as_micros()) as usize;
-    let cpu: Vec<Step> = vec![Step::Compute(step); 200];
-    let mut report = Report::new(NAME);
-    let mut most = 0;
+    let mut state = seed();
+    let mut draw = |lo: u64, hi: u64| {
+        state = mix(state);
+        lo + state % (hi - lo + 1)
+    };
+    let protocol = protocol(&new(INTERVAL));
 
-    // One CPU-bound thread, four, then one again: the faster of the two
-    // single runs is the baseline.
-    let (first, probe) = run(&new, std::slice::from_ref(&cpu));
+    let step = units_for(STEP);
+    let cpu: Vec<Step> = vec![Step::Compute(step); STEPS];
+    let mut most = 0;
+    // One CPU-bound thread, four, one again, then a drawn count at a drawn
+    // longer interval, then one more: the fastest single run is the
+    // baseline (a busy moment can only slow a run down).
+    let (_, probe, first) = run(&new, INTERVAL, std::slice::from_ref(&cpu));
     most = most.max(probe.most_in_bytecode());
-    let (four, probe) = run(&new, &vec![cpu.clone(); 4]);
+    let (four, probe, _) = run(&new, INTERVAL, &vec![cpu.clone(); 4]);
     most = most.max(probe.most_in_bytecode());
-    let (again, _) = run(&new, std::slice::from_ref(&cpu));
-    let one = first.min(again);
-    report.timeline = Some(turns(&probe.progress(), one / 200));
+    let four_run = CpuRun {
+        interval: INTERVAL,
+        threads: 4,
+        progress: probe.progress(),
+    };
+    let (_, _, again) = run(&new, INTERVAL, std::slice::from_ref(&cpu));
+    let interval = Duration::from_millis(draw(40, 50));
+    let threads = [3, 5, 6][draw(0, 2) as usize];
+    let program = vec![Step::Compute(step); DRAWN_RUN_STEPS / threads];
+    let (_, probe, _) = run(&new, interval, &vec![program; threads]);
+    most = most.max(probe.most_in_bytecode());
+    let drawn_run = CpuRun {
+        interval,
+        threads,
+        progress: probe.progress(),
+    };
+    let (_, _, last) = run(&new, INTERVAL, std::slice::from_ref(&cpu));
+    // One thread's work in CPU time, which other programs on a busy machine
+    // do not stretch (its wall time they do, and a scheduler can even favour
+    // threads that hand a lock round over one that never sleeps).
+    let one = first.min(again).min(last);
+    debug_assert!(interval >= INTERVAL * 8, "far enough apart to tell");
+
     // Threads that mostly wait.
     let io_step = step / 10;
     let io: Vec<Step> = (0..IO_CALLS)
         .flat_map(|_| [Step::Compute(io_step), Step::Block(IO_LATENCY)])
         .collect();
-    let (io_time, io_probe) = run(&new, &vec![io; IO_THREADS]);
-    most = most.max(io_probe.most_in_bytecode());
+    let compute = one / STEPS as u32 / 10 * (IO_CALLS * IO_THREADS) as u32;
+    let io_ideal = IO_LATENCY * IO_CALLS as u32 + compute;
+    // The fastest of up to 3 runs: a busy moment can only slow one down.
+    let mut io_time = Duration::MAX;
+    for _ in 0..3 {
+        let (elapsed, io_probe, _) = run(&new, INTERVAL, &vec![io.clone(); IO_THREADS]);
+        most = most.max(io_probe.most_in_bytecode());
+        io_time = io_time.min(elapsed);
+        if measured::grade::io_fast_enough(io_time, io_ideal) {
+            break;
+        }
+    }
 
-    if most > 1 {
+    let mut report = judge(&Facts {
+        protocol,
+        most_in_bytecode: most,
+        runs: vec![four_run.clone(), drawn_run],
+        one,
+        four,
+        io_time,
+        io_ideal,
+        io_one_at_a_time: (IO_LATENCY * IO_CALLS as u32) * IO_THREADS as u32 + compute,
+    });
+    report.timeline = Some(turns(&four_run.progress, one / STEPS as u32));
+    report
+}
+
+/// The scripted run: this thread holds the lock while a second thread
+/// asks for it; then this thread blocks in `allow_threads`, which must let
+/// the second in, and must not return until the second has let go.
+fn protocol<G: Gil>(gil: &G) -> Protocol {
+    let (second_has, second_may_go, first_back) = (
+        AtomicBool::new(false),
+        AtomicBool::new(false),
+        AtomicBool::new(false),
+    );
+    let mut seen = Protocol::default();
+    gil.acquire();
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            gil.acquire();
+            second_has.store(true, Ordering::SeqCst);
+            wait_for(&second_may_go, PATIENCE + PATIENCE);
+            gil.release();
+        });
+        std::thread::sleep(HOLD);
+        seen.entered_while_held = second_has.load(Ordering::SeqCst);
+        let watcher = s.spawn(|| {
+            let retook = wait_for(&second_has, PATIENCE + HOLD) && {
+                std::thread::sleep(HOLD);
+                first_back.load(Ordering::SeqCst)
+            };
+            second_may_go.store(true, Ordering::SeqCst);
+            retook
+        });
+        let mut released = false;
+        gil.allow_threads(&mut || released = wait_for(&second_has, PATIENCE));
+        first_back.store(true, Ordering::SeqCst);
+        gil.release();
+        seen.released_for_blocking = released;
+        seen.retook_while_held = watcher.join().unwrap_or(false);
+    });
+    seen
+}
+
+/// Waits until `flag` is set, up to `limit`; whether it was.
+fn wait_for(flag: &AtomicBool, limit: Duration) -> bool {
+    let deadline = Instant::now() + limit;
+    while !flag.load(Ordering::SeqCst) {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    true
+}
+
+/// Runs `programs` on a fresh lock: wall time, what the probe saw, and the
+/// CPU time the process used.
+fn run<G: Gil>(
+    new: &impl Fn(Duration) -> G,
+    interval: Duration,
+    programs: &[Vec<Step>],
+) -> (Duration, Probe, Duration) {
+    let gil = new(interval);
+    let probe = Probe::new();
+    let cpu = process_cpu_time();
+    let elapsed = run_threads(&gil, &probe, programs);
+    (elapsed, probe, process_cpu_time().saturating_sub(cpu))
+}
+
+/// The longest a thread may wait, in steps of the others, at `interval`.
+fn max_wait_steps(interval: Duration) -> usize {
+    (interval.as_nanos() * u128::from(MAX_WAIT_INTERVALS) / STEP.as_nanos()) as usize
+}
+
+/// The turns of a run while every thread still had work: how long each
+/// lasted, from the previous holder's last step to this holder's last
+/// step, leaving out the first (it began before the first mark).
+fn turn_lengths(progress: &[(usize, Instant)], threads: usize) -> Vec<Duration> {
+    let last_steps: Option<Vec<Instant>> = (0..threads)
+        .map(|t| progress.iter().rev().find(|(p, _)| *p == t).map(|(_, at)| *at))
+        .collect();
+    let Some(until) = last_steps.and_then(|l| l.into_iter().min()) else {
+        return Vec::new();
+    };
+    let mut ends: Vec<Instant> = Vec::new();
+    let mut holder = None;
+    for &(thread, at) in progress.iter().filter(|(_, at)| *at <= until) {
+        if holder == Some(thread) {
+            *ends.last_mut().expect("a turn has begun") = at;
+        } else {
+            holder = Some(thread);
+            ends.push(at);
+        }
+    }
+    ends.windows(2).map(|w| w[1] - w[0]).collect()
+}
+
+/// The median of some durations (the lower middle one of an even count).
+fn median(mut values: Vec<Duration>) -> Option<Duration> {
+    values.sort();
+    values.get(values.len().saturating_sub(1) / 2).copied()
+}
+
+/// The verdict on a lock, from what was measured.
+fn judge(f: &Facts) -> Report {
+    let report = Report::new(NAME);
+    let both_in = "Two threads held the lock at once: `acquire` must wait while another thread holds it, checking and setting \"held\" under one mutex.";
+    if f.protocol.entered_while_held {
         return report
             .with(Evidence::fail(
                 "exclusive",
-                format!("{most} threads ran bytecode at the same moment"),
+                "a second thread's `acquire` returned while another thread held the lock",
             ))
-            .diagnose("Two threads held the lock at once: `acquire` must wait while another thread holds it, checking and setting \"held\" under one mutex.");
+            .diagnose(both_in);
     }
-    report.push(Evidence::pass(
+    if !f.protocol.released_for_blocking {
+        return report
+            .with(Evidence::fail(
+                "io overlaps",
+                format!(
+                    "while one thread blocked in `allow_threads` for {}, another could not take the lock",
+                    ms(PATIENCE)
+                ),
+            ))
+            .diagnose("Threads blocked one after another: a blocking call must run without the lock. In `allow_threads`, release, run the call, then acquire again.");
+    }
+    if f.protocol.retook_while_held {
+        return report
+            .with(Evidence::fail(
+                "exclusive",
+                "`allow_threads` returned while another thread held the lock",
+            ))
+            .diagnose("After a blocking call, `allow_threads` came back without waiting for the lock: the thread then ran bytecode beside the one holding it. After a blocking call, take the lock back with `acquire` (waiting like any other thread), and keep it a lock for good: a lock must never turn itself off.");
+    }
+    if f.most_in_bytecode > 1 {
+        return report
+            .with(Evidence::fail(
+                "exclusive",
+                format!("{} threads ran bytecode at the same moment", f.most_in_bytecode),
+            ))
+            .diagnose(both_in);
+    }
+    let mut report = report.with(Evidence::pass(
         "exclusive",
-        "never more than 1 thread in bytecode",
+        "a second thread waited while the lock was held, got it while the holder blocked, and the holder waited to get it back; never more than 1 thread in bytecode",
     ));
 
-    match longest_wait(&probe.progress(), 4) {
-        Some((thread, steps, waited)) if steps > max_wait_steps => {
-            return report
-                .with(Evidence::fail(
-                    "fair",
-                    format!(
-                        "CPU-bound thread {thread} of 4 waited {} while the others ran {steps} steps (at most {max_wait_steps}: {} of work)",
-                        ms(waited),
-                        ms(MAX_WAIT)
-                    ),
-                ))
-                .diagnose("One thread kept the lock while others waited: a waiter must ask for it after a switch interval (`drop_requested` turns true), and `release` must let a waiter take it before the releasing thread can take it back.");
-        }
-        Some((_, steps, waited)) => report.push(Evidence::pass(
-            "fair",
-            format!(
-                "4 CPU-bound threads took turns: the longest wait {} while the others ran {steps} steps (at most {max_wait_steps})",
+    let mut fair = Vec::new();
+    for run in &f.runs {
+        let bound = max_wait_steps(run.interval);
+        let allowed = ms(run.interval * MAX_WAIT_INTERVALS);
+        match longest_wait(&run.progress, run.threads) {
+            Some((thread, steps, waited)) if steps > bound => {
+                return report
+                    .with(Evidence::fail(
+                        "fair",
+                        format!(
+                            "CPU-bound thread {thread} of {} waited {} while the others ran {steps} steps (at most {bound}: {allowed} of work, {MAX_WAIT_INTERVALS} switch intervals of {})",
+                            run.threads,
+                            ms(waited),
+                            ms(run.interval)
+                        ),
+                    ))
+                    .diagnose("One thread kept the lock while others waited: a waiter must ask for it after a switch interval (`drop_requested` turns true), and `release` must let a waiter take it before the releasing thread can take it back.");
+            }
+            Some((_, steps, waited)) => fair.push(format!(
+                "{} threads at a {} interval: the longest wait {} while the others ran {steps} steps (at most {bound})",
+                run.threads,
+                ms(run.interval),
                 ms(waited)
-            ),
-        )),
-        None => {
-            return report
-                .with(Evidence::fail("fair", "a thread never ran"))
-                .diagnose("Every thread must get the lock in the end.");
+            )),
+            None => {
+                return report
+                    .with(Evidence::fail(
+                        "fair",
+                        format!("of {} threads, one never ran", run.threads),
+                    ))
+                    .diagnose("Every thread must get the lock in the end.");
+            }
         }
     }
+    report.push(Evidence::pass("fair", fair.join("; ")));
 
-    let speedup = 4.0 * one.as_secs_f64() / four.as_secs_f64();
+    let mut intervals = Vec::new();
+    for run in &f.runs {
+        let lengths = turn_lengths(&run.progress, run.threads);
+        let count = lengths.len();
+        let Some(typical) = median(lengths) else {
+            continue;
+        };
+        let line = format!(
+            "{} threads at a {} interval: {count} turns, median {}",
+            run.threads,
+            ms(run.interval),
+            ms(typical)
+        );
+        if typical * 2 < run.interval {
+            return report
+                .with(Evidence::fail("switch interval", format!("{line} (at least {} expected)", ms(run.interval / 2))))
+                .diagnose(format!(
+                    "With a {} switch interval the holder let go more often than the switch interval: a turn lasted {} (median). The holder should let go only when a waiter has waited a whole interval, as measured by the clock (`wait_timeout(self.interval)`), not after every step, not after a count of steps, and not after a fixed time: use the interval `new` was given.",
+                    ms(run.interval),
+                    ms(typical)
+                ));
+        }
+        intervals.push(line);
+    }
+    report.push(Evidence::pass("switch interval", intervals.join("; ")));
+
+    let speedup = 4.0 * f.one.as_secs_f64() / f.four.as_secs_f64();
     let serial = format!(
-        "4 CPU-bound threads took {} against {} for one: {speedup:.2}x the speed of one at a time (a GIL allows at most {MAX_CPU_SPEEDUP})",
-        ms(four),
-        ms(one)
+        "4 CPU-bound threads took {} against {} of CPU for one: {speedup:.2}x the speed of one at a time (a GIL allows at most {MAX_CPU_SPEEDUP})",
+        ms(f.four),
+        ms(f.one)
     );
-    if speedup > MAX_CPU_SPEEDUP {
+    if !serial_enough(f.one, f.four) {
         return report
             .with(Evidence::fail("serial", serial))
             .diagnose("CPU-bound threads ran faster together than one at a time: the lock did not serialise them.");
     }
     report.push(Evidence::pass("serial", serial));
 
-    let compute = one / 200 / 10 * (IO_CALLS * IO_THREADS) as u32;
-    let ideal = IO_LATENCY * IO_CALLS as u32 + compute;
-    let one_at_a_time = (IO_LATENCY * IO_CALLS as u32) * IO_THREADS as u32 + compute;
     let overlap = format!(
         "{IO_THREADS} threads blocking {IO_CALLS} x {} each took {} (ideal {}, one at a time {})",
         ms(IO_LATENCY),
-        ms(io_time),
-        ms(ideal),
-        ms(one_at_a_time)
+        ms(f.io_time),
+        ms(f.io_ideal),
+        ms(f.io_one_at_a_time)
     );
     report.chart = Some(time_chart(
         format!("{IO_THREADS} threads that mostly wait"),
         &[
-            ("one at a time", one_at_a_time),
-            ("yours", io_time),
-            ("ideal", ideal),
+            ("one at a time", f.io_one_at_a_time),
+            ("yours", f.io_time),
+            ("ideal", f.io_ideal),
         ],
     ));
-    if !measured::grade::io_fast_enough(io_time, ideal) {
+    if !measured::grade::io_fast_enough(f.io_time, f.io_ideal) {
         return report
             .with(Evidence::fail("io overlaps", overlap))
             .diagnose("Threads blocked one after another: a blocking call must run without the lock. In `allow_threads`, release, run the call, then acquire again.");
@@ -140,11 +418,10 @@ pub fn check<G: Gil>(new: impl Fn(Duration) -> G) -> Report {
     report.with(Evidence::pass("io overlaps", overlap))
 }
 
-fn run<G: Gil>(new: &impl Fn(Duration) -> G, programs: &[Vec<Step>]) -> (Duration, Probe) {
-    let gil = new(INTERVAL);
-    let probe = Probe::new();
-    let elapsed = run_threads(&gil, &probe, programs);
-    (elapsed, probe)
+/// Whether 4 threads' time `four` against one's `one` is a speedup of at
+/// most [`MAX_CPU_SPEEDUP`] (exactly, in nanoseconds: 4 * one <= 1.2 * four).
+fn serial_enough(one: Duration, four: Duration) -> bool {
+    4 * 10 * one.as_nanos() <= 12 * four.as_nanos()
 }
 
 /// Who held the lock when, from the steps each thread finished in order: a
@@ -195,6 +472,191 @@ fn turns(progress: &[(usize, Instant)], step: Duration) -> Timeline {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use verdict::{Status, Verdict};
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// `threads` threads taking turns of `per_turn` steps of 0.5 ms, round
+    /// robin, until each has run `steps`.
+    fn round_robin(threads: usize, per_turn: usize, steps: usize) -> Vec<(usize, Instant)> {
+        let t0 = Instant::now();
+        let mut progress = Vec::new();
+        let mut done = vec![0; threads];
+        let mut n = 0u32;
+        while done.iter().any(|&d| d < steps) {
+            for (t, d) in done.iter_mut().enumerate() {
+                for _ in 0..per_turn.min(steps - *d) {
+                    n += 1;
+                    progress.push((t, t0 + STEP * n));
+                    *d += 1;
+                }
+            }
+        }
+        progress
+    }
+
+    fn facts(per_turn: usize, drawn_per_turn: usize) -> Facts {
+        Facts {
+            protocol: Protocol {
+                entered_while_held: false,
+                released_for_blocking: true,
+                retook_while_held: false,
+            },
+            most_in_bytecode: 1,
+            runs: vec![
+                CpuRun {
+                    interval: INTERVAL,
+                    threads: 4,
+                    progress: round_robin(4, per_turn, 200),
+                },
+                CpuRun {
+                    interval: ms(28),
+                    threads: 3,
+                    progress: round_robin(3, drawn_per_turn, 240),
+                },
+            ],
+            one: ms(100),
+            four: ms(410),
+            io_time: ms(110),
+            io_ideal: ms(102),
+            io_one_at_a_time: ms(802),
+        }
+    }
+
+    fn failed_on(report: &Report) -> (String, String) {
+        let e = report
+            .evidence
+            .iter()
+            .find(|e| e.status == Status::Fail)
+            .unwrap_or_else(|| panic!("no failure: {}", report.to_json()));
+        (e.name.clone(), report.diagnosis.clone().unwrap_or_default())
+    }
+
+    #[test]
+    fn a_right_lock_passes() {
+        // Turns of 10 steps (5 ms) at 5 ms, of 56 steps (28 ms) at 28 ms.
+        let report = judge(&facts(10, 56));
+        assert_eq!(report.verdict(), Verdict::Pass, "{}", report.to_json());
+        assert_eq!(report.evidence.len(), 5);
+    }
+
+    #[test]
+    fn switching_after_every_step_fails_the_interval() {
+        let (name, cause) = failed_on(&judge(&facts(1, 1)));
+        assert_eq!(name, "switch interval");
+        assert!(cause.contains("more often than the switch interval"));
+    }
+
+    #[test]
+    fn five_ms_turns_at_a_28_ms_interval_fail() {
+        // Counting 10 steps, or a fixed 5 ms: right at 5 ms, not at 28 ms.
+        let (name, cause) = failed_on(&judge(&facts(10, 10)));
+        assert_eq!(name, "switch interval");
+        assert!(cause.contains("With a 28 ms switch interval"), "{cause}");
+        // Half an interval passes: 28 steps are 14 ms; 27 are not.
+        assert_eq!(judge(&facts(10, 28)).verdict(), Verdict::Pass);
+        assert_eq!(failed_on(&judge(&facts(10, 27))).0, "switch interval");
+    }
+
+    #[test]
+    fn the_wait_bound_from_both_sides() {
+        // At 5 ms, 100 steps of the others (50 ms) is the most a thread may
+        // wait: 3 threads of turns of 50 steps make thread 3 wait 100 in
+        // a 4-thread run... of turns of 33 and 34 steps, 99 and 102.
+        assert_eq!(max_wait_steps(INTERVAL), 100);
+        for (per_turn, pass) in [(33, true), (34, false)] {
+            let mut f = facts(10, 56);
+            f.runs[0].progress = round_robin(4, per_turn, 200);
+            let (_, steps, _) = longest_wait(&f.runs[0].progress, 4).unwrap();
+            let report = judge(&f);
+            assert_eq!(report.verdict() == Verdict::Pass, pass, "{steps} steps: {}", report.to_json());
+        }
+        assert_eq!(longest_wait(&round_robin(4, 33, 200), 4).unwrap().1, 99);
+        assert_eq!(longest_wait(&round_robin(4, 34, 200), 4).unwrap().1, 102);
+    }
+
+    #[test]
+    fn the_wait_bound_at_the_value() {
+        // 101 steps of the others fail, 100 pass: thread 1 waits while
+        // thread 0 runs 100 (then 101) steps, once.
+        for (waited, pass) in [(100, true), (101, false)] {
+            let t0 = Instant::now();
+            let mut progress: Vec<(usize, Instant)> = Vec::new();
+            let mut n = 0u32;
+            let mut push = |t: usize, progress: &mut Vec<(usize, Instant)>| {
+                n += 1;
+                progress.push((t, t0 + STEP * n));
+            };
+            push(1, &mut progress);
+            for _ in 0..waited {
+                push(0, &mut progress);
+            }
+            for _ in 0..5 {
+                push(1, &mut progress);
+                push(0, &mut progress);
+            }
+            let mut f = facts(10, 56);
+            f.runs[0] = CpuRun {
+                interval: INTERVAL,
+                threads: 2,
+                progress,
+            };
+            let report = judge(&f);
+            let fair = report.evidence.iter().find(|e| e.name == "fair").unwrap();
+            assert_eq!(fair.status == Status::Pass, pass, "{}", report.to_json());
+        }
+    }
+
+    #[test]
+    fn the_speedup_bound_from_both_sides() {
+        // 4 x 300 ms in 1000 ms is exactly 1.2.
+        assert!(serial_enough(ms(300), ms(1000)));
+        assert!(serial_enough(ms(300), ms(1001)));
+        assert!(!serial_enough(ms(300), ms(999)));
+        let mut f = facts(10, 56);
+        (f.one, f.four) = (ms(300), ms(999));
+        assert_eq!(failed_on(&judge(&f)).0, "serial");
+    }
+
+    #[test]
+    fn the_io_bound_from_both_sides() {
+        let mut f = facts(10, 56);
+        (f.io_time, f.io_ideal) = (ms(100), ms(80));
+        assert_eq!(judge(&f).verdict(), Verdict::Pass);
+        f.io_time = ms(101);
+        assert_eq!(failed_on(&judge(&f)).0, "io overlaps");
+    }
+
+    #[test]
+    fn the_scripted_run_catches_each_protocol_mistake() {
+        let mut f = facts(10, 56);
+        f.protocol.entered_while_held = true;
+        assert_eq!(failed_on(&judge(&f)).0, "exclusive");
+        let mut f = facts(10, 56);
+        f.protocol.released_for_blocking = false;
+        assert!(failed_on(&judge(&f)).1.contains("a blocking call must run without the lock"));
+        let mut f = facts(10, 56);
+        f.protocol.retook_while_held = true;
+        let (name, cause) = failed_on(&judge(&f));
+        assert_eq!(name, "exclusive");
+        assert!(cause.contains("After a blocking call"));
+        let mut f = facts(10, 56);
+        f.most_in_bytecode = 2;
+        assert!(failed_on(&judge(&f)).1.contains("Two threads held the lock at once"));
+    }
+
+    #[test]
+    fn turns_leave_out_the_tail_after_a_thread_finished() {
+        let progress = round_robin(2, 4, 8);
+        // Turns: 0 (4), 1 (4), 0 (4), 1 (4): the first thread's last step
+        // ends the window, so the lengths are those of turns 2 and 3.
+        assert_eq!(turn_lengths(&progress, 2), [STEP * 4, STEP * 4]);
+        assert_eq!(median(vec![ms(3), ms(1), ms(2), ms(9)]), Some(ms(2)));
+        assert_eq!(median(Vec::new()), None);
+    }
+
 
     #[test]
     fn turns_are_runs_of_one_threads_steps() {

@@ -212,6 +212,22 @@ fixtures! {
         "../../../solutions/02_gil/01_build_a_gil/wrong/no_lock_at_all.rs",
         |f| checks::build_a_gil::check(f::Gil::new),
         "exclusive", "Two threads held the lock at once";
+    build_a_gil_always_asks_to_switch:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/always_asks_to_switch.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "switch interval", "let go more often than the switch interval";
+    build_a_gil_counts_steps:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/counts_steps.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "switch interval", "let go more often than the switch interval";
+    build_a_gil_fixed_interval:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/fixed_interval.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "switch interval", "let go more often than the switch interval";
+    build_a_gil_lock_off_for_io:
+        "../../../solutions/02_gil/01_build_a_gil/wrong/lock_off_for_io.rs",
+        |f| checks::build_a_gil::check(f::Gil::new),
+        "exclusive", "After a blocking call";
 
     // 02/02 one interpreter per worker
     interpreters_one_shared_interpreter:

@@ -1,0 +1,81 @@
+//! Family 5 (inputs that cannot tell two shapes apart): the holder lets go
+//! every 10th step, whatever the interval (Python 2's "check interval" of
+//! ticks). With 0.5 ms steps and a 5 ms interval, that looks just like a
+//! timer; with any other interval or step it does not.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+pub use measured::interpreter::Gil as GilLock;
+
+#[derive(Default)]
+struct Tickets {
+    /// The next ticket to hand out.
+    next: u64,
+    /// The ticket whose turn it is.
+    serving: u64,
+    /// Whether the thread holding `serving` has the lock now.
+    held: bool,
+}
+
+/// A global interpreter lock.
+pub struct Gil {
+    interval: Duration,
+    tickets: Mutex<Tickets>,
+    turn: Condvar,
+    /// Set by a waiter after a whole interval; read between every two steps.
+    drop_request: AtomicBool,
+    /// Steps asked about since the lock was made.
+    steps: AtomicU64,
+}
+
+impl Gil {
+    /// A lock whose waiters ask for it after `interval` (CPython: 5 ms).
+    pub fn new(interval: Duration) -> Self {
+        Gil {
+            interval,
+            tickets: Mutex::new(Tickets::default()),
+            turn: Condvar::new(),
+            drop_request: AtomicBool::new(false),
+            steps: AtomicU64::new(0),
+        }
+    }
+}
+
+impl GilLock for Gil {
+    fn acquire(&self) {
+        let mut tickets = self.tickets.lock().unwrap();
+        let mine = tickets.next;
+        tickets.next += 1;
+        while tickets.serving != mine || tickets.held {
+            let holder = tickets.serving;
+            let (next, waited) = self.turn.wait_timeout(tickets, self.interval).unwrap();
+            tickets = next;
+            // A whole interval and the same holder: ask it to let go.
+            if waited.timed_out() && tickets.held && tickets.serving == holder {
+                self.drop_request.store(true, Ordering::SeqCst);
+            }
+        }
+        tickets.held = true;
+        self.drop_request.store(false, Ordering::SeqCst);
+    }
+
+    fn release(&self) {
+        let mut tickets = self.tickets.lock().unwrap();
+        tickets.held = false;
+        tickets.serving += 1;
+        self.turn.notify_all();
+    }
+
+    fn drop_requested(&self) -> bool {
+        // Every 10th step of the holder: 10 x 0.5 ms = the 5 ms interval.
+        self.steps.fetch_add(1, Ordering::Relaxed) % 10 == 9
+    }
+
+    fn allow_threads(&self, blocking: &mut dyn FnMut()) {
+        self.release();
+        blocking();
+        self.acquire();
+    }
+}

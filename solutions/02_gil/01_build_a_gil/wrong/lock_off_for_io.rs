@@ -1,0 +1,91 @@
+//! Family 5 (inputs that cannot tell two shapes apart): the lock turns
+//! itself off for good once any thread makes a blocking call ("that code is
+//! I/O-bound, it needs no lock"), so after that threads run bytecode side by
+//! side; the blocking run's steps were too short for that to be seen.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex};
+use std::time::Duration;
+
+pub use measured::interpreter::Gil as GilLock;
+
+#[derive(Default)]
+struct Tickets {
+    /// The next ticket to hand out.
+    next: u64,
+    /// The ticket whose turn it is.
+    serving: u64,
+    /// Whether the thread holding `serving` has the lock now.
+    held: bool,
+}
+
+/// A global interpreter lock.
+pub struct Gil {
+    interval: Duration,
+    tickets: Mutex<Tickets>,
+    turn: Condvar,
+    /// Set by a waiter after a whole interval; read between every two steps.
+    drop_request: AtomicBool,
+    /// Set at the first blocking call: from then on, no lock.
+    io: AtomicBool,
+}
+
+impl Gil {
+    /// A lock whose waiters ask for it after `interval` (CPython: 5 ms).
+    pub fn new(interval: Duration) -> Self {
+        Gil {
+            interval,
+            tickets: Mutex::new(Tickets::default()),
+            turn: Condvar::new(),
+            drop_request: AtomicBool::new(false),
+            io: AtomicBool::new(false),
+        }
+    }
+}
+
+impl GilLock for Gil {
+    fn acquire(&self) {
+        if self.io.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut tickets = self.tickets.lock().unwrap();
+        let mine = tickets.next;
+        tickets.next += 1;
+        while tickets.serving != mine || tickets.held {
+            let holder = tickets.serving;
+            let (next, waited) = self.turn.wait_timeout(tickets, self.interval).unwrap();
+            tickets = next;
+            if self.io.load(Ordering::SeqCst) {
+                return;
+            }
+            // A whole interval and the same holder: ask it to let go.
+            if waited.timed_out() && tickets.held && tickets.serving == holder {
+                self.drop_request.store(true, Ordering::SeqCst);
+            }
+        }
+        tickets.held = true;
+        self.drop_request.store(false, Ordering::SeqCst);
+    }
+
+    fn release(&self) {
+        if self.io.load(Ordering::SeqCst) {
+            return;
+        }
+        let mut tickets = self.tickets.lock().unwrap();
+        tickets.held = false;
+        tickets.serving += 1;
+        self.turn.notify_all();
+    }
+
+    fn drop_requested(&self) -> bool {
+        self.drop_request.load(Ordering::Relaxed)
+    }
+
+    fn allow_threads(&self, blocking: &mut dyn FnMut()) {
+        self.release();
+        self.io.store(true, Ordering::SeqCst);
+        self.turn.notify_all();
+        blocking();
+        self.acquire();
+    }
+}
