@@ -1,6 +1,12 @@
 //! 03/02 lost updates: under a stress run of 8 threads x 100,000 random
-//! operations (three times) no money appears or vanishes; threads racing to
-//! drain one account never overdraw it; opposite transfers never deadlock.
+//! operations (three times, fresh random operations each time) no money
+//! appears or vanishes and every account ends exactly where the operations
+//! the bank accepted put it; `withdraw` and `transfer` refuse exactly what
+//! the balance does not cover (probed at, below and above it); threads
+//! racing for an account's last cent, through `withdraw` and through
+//! `transfer`, never overdraw it; and no operation waits forever: opposite
+//! transfers, a transfer from an account to itself, and `total` while
+//! transfers run.
 //!
 //! A deadlocked or stuck bank cannot be joined, so every phase runs on
 //! threads the check does not wait on forever: a watchdog sees progress stop
@@ -97,15 +103,25 @@ pub fn check<B: Send + Sync + 'static>(ops: Ops<B>) -> Report {
     report.push(Evidence::pass(
         TOTALS,
         format!(
-            "money preserved in {REPEATS} runs of {THREADS} threads x {OPERATIONS} operations ({})",
+            "money preserved, every account where the accepted operations put it, in {REPEATS} runs of {THREADS} threads x {OPERATIONS} operations ({})",
             ms(started.elapsed())
         ),
     ));
-    report = match drain(ops) {
+    let overdraft = judge_bounds(&probe_bounds(ops)).and_then(|bounds| {
+        let withdrawn = drain(ops, Via::Withdraw)?;
+        let transferred = drain(ops, Via::Transfer)?;
+        Ok(format!("{bounds}; {withdrawn}; {transferred}"))
+    });
+    report = match overdraft {
         Ok(line) => report.with(Evidence::pass(OVERDRAFT, line)),
         Err(finding) => return fail(report, finding),
     };
-    match opposite_transfers(ops) {
+    let deadlock = opposite_transfers(ops).and_then(|opposite| {
+        let own = self_transfer(ops)?;
+        let read = total_during_transfers(ops)?;
+        Ok(format!("{opposite}; {own}; {read}"))
+    });
+    match deadlock {
         Ok(line) => report.with(Evidence::pass(DEADLOCK, line)),
         Err(finding) => fail(report, finding),
     }
@@ -133,13 +149,18 @@ impl Progress {
     }
 }
 
+/// Why operations stop finishing, in the phases where two transfers in
+/// opposite directions are the likely cause.
+const TRANSFERS_STUCK: &str = "Deadlock: two transfers each hold one account's lock and wait for the other's. Lock the two accounts in the same order every time (the lower index first), whatever the direction of the transfer.";
+
 fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
     bank: Arc<B>,
     threads: usize,
+    stuck: &'static str,
     body: impl Fn(usize, &B, &Progress) -> T + Send + Sync + 'static,
 ) -> Result<Vec<T>, Finding> {
     let progress = Arc::new(Progress::default());
-    let result = watch_threads(bank, threads, body, &progress);
+    let result = watch_threads(bank, threads, stuck, body, &progress);
     if result.is_err() {
         progress.abandoned.store(true, Ordering::Relaxed);
     }
@@ -149,6 +170,7 @@ fn run_threads<B: Send + Sync + 'static, T: Send + 'static>(
 fn watch_threads<B: Send + Sync + 'static, T: Send + 'static>(
     bank: Arc<B>,
     threads: usize,
+    stuck: &'static str,
     body: impl Fn(usize, &B, &Progress) -> T + Send + Sync + 'static,
     progress: &Arc<Progress>,
 ) -> Result<Vec<T>, Finding> {
@@ -206,7 +228,7 @@ fn watch_threads<B: Send + Sync + 'static, T: Send + 'static>(
                             STALL.as_secs(),
                             threads - finished
                         ),
-                        "Deadlock: two transfers each hold one account's lock and wait for the other's. Lock the two accounts in the same order every time (the lower index first), whatever the direction of the transfer.".to_owned(),
+                        stuck.to_owned(),
                     ));
                 }
             }
@@ -241,58 +263,73 @@ fn panic_finding(message: &str) -> Finding {
 fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Finding> {
     let bank = Arc::new((ops.new)(ACCOUNTS, OPENING));
     let base = seed();
-    // Each thread returns (deposited, withdrawn) by its own count.
-    let flows = run_threads(Arc::clone(&bank), THREADS, move |t, bank, progress| {
-        let (mut deposited, mut withdrawn) = (0u64, 0u64);
-        let mut r = base ^ (t as u64 + 1);
-        for n in 0..OPERATIONS {
-            r = mix(r);
-            let a = (r % ACCOUNTS as u64) as usize;
-            let b = ((r >> 8) % ACCOUNTS as u64) as usize;
-            let amount = (r >> 16) % 100 + 1;
-            match (r >> 32) % 10 {
-                0..=3 => {
-                    (ops.deposit)(bank, a, amount);
-                    deposited += amount;
-                }
-                4..=6 => {
-                    if (ops.withdraw)(bank, a, amount) {
-                        withdrawn += amount;
+    // Each thread returns, per account, the money the operations the bank
+    // accepted moved in (+) and out (-).
+    let flows = run_threads(
+        Arc::clone(&bank),
+        THREADS,
+        TRANSFERS_STUCK,
+        move |t, bank, progress| {
+            let mut flow = vec![0i64; ACCOUNTS];
+            let mut r = base ^ (t as u64 + 1);
+            for n in 0..OPERATIONS {
+                r = mix(r);
+                let a = (r % ACCOUNTS as u64) as usize;
+                let b = ((r >> 8) % ACCOUNTS as u64) as usize;
+                let amount = (r >> 16) % 100 + 1;
+                match (r >> 32) % 10 {
+                    0..=3 => {
+                        (ops.deposit)(bank, a, amount);
+                        flow[a] += amount as i64;
+                    }
+                    4..=6 => {
+                        if (ops.withdraw)(bank, a, amount) {
+                            flow[a] -= amount as i64;
+                        }
+                    }
+                    _ => {
+                        let b = if a == b { (b + 1) % ACCOUNTS } else { b };
+                        if (ops.transfer)(bank, a, b, amount) {
+                            flow[a] -= amount as i64;
+                            flow[b] += amount as i64;
+                        }
                     }
                 }
-                _ => {
-                    let b = if a == b { (b + 1) % ACCOUNTS } else { b };
-                    (ops.transfer)(bank, a, b, amount);
+                if n % 256 == 0 {
+                    progress.step();
                 }
             }
-            if n % 256 == 0 {
-                progress.step();
-            }
-        }
-        (deposited, withdrawn)
-    })?;
-    let deposited: u64 = flows.iter().map(|f| f.0).sum();
-    let withdrawn: u64 = flows.iter().map(|f| f.1).sum();
-    let expected = OPENING * ACCOUNTS as u64 + deposited - withdrawn;
+            flow
+        },
+    )?;
+    let expected: Vec<u64> = (0..ACCOUNTS)
+        .map(|a| (OPENING as i64 + flows.iter().map(|f| f[a]).sum::<i64>()).max(0) as u64)
+        .collect();
     let balances: Vec<u64> = (0..ACCOUNTS).map(|a| (ops.balance)(&bank, a)).collect();
-    if let Some(a) = balances.iter().position(|&b| b > expected) {
+    let total = (ops.total)(&bank);
+    judge_balances(repeat, &expected, &balances, total)
+}
+
+/// The judge of a stress run: `expected` is each account's opening balance
+/// plus what the operations the bank accepted moved in and out, `balances`
+/// what the bank says, `total` its `total()`.
+fn judge_balances(
+    repeat: usize,
+    expected: &[u64],
+    balances: &[u64],
+    total: u64,
+) -> Result<(), Finding> {
+    let want: u64 = expected.iter().sum();
+    if let Some(a) = balances.iter().position(|&b| b > want) {
         return Err((
             OVERDRAFT,
             format!("run {repeat}: account {a} holds {}, more than the whole bank should", balances[a]),
             "A balance went below zero and wrapped around: withdraw only what is there, checking and changing in one step.".to_owned(),
         ));
     }
-    let total = (ops.total)(&bank);
     let summed: u64 = balances.iter().sum();
-    if summed == expected && total != expected {
-        return Err((
-            TOTALS,
-            format!("run {repeat}: the balances add up to {summed}, but total() says {total}"),
-            "`total` should return the sum of every account's balance.".to_owned(),
-        ));
-    }
-    if summed != expected {
-        let diff = expected as i128 - summed as i128;
+    if summed != want {
+        let diff = want as i128 - summed as i128;
         let what = if diff > 0 {
             "vanished"
         } else {
@@ -301,85 +338,302 @@ fn stress<B: Send + Sync + 'static>(ops: Ops<B>, repeat: usize) -> Result<(), Fi
         return Err((
             TOTALS,
             format!(
-                "run {repeat}: the bank should hold {expected} but holds {summed}: {} {what}",
+                "run {repeat}: the bank should hold {want} but holds {summed}: {} {what}",
                 diff.unsigned_abs()
             ),
             "Updates were lost: a thread read a balance, another changed it, and the first wrote back a value computed from the old one. Make each read-and-write one step: `fetch_add`, `compare_exchange`, or a lock held across both.".to_owned(),
         ));
     }
+    if total != want {
+        return Err((
+            TOTALS,
+            format!("run {repeat}: the balances add up to {summed}, but total() says {total}"),
+            "`total` should return the sum of every account's balance.".to_owned(),
+        ));
+    }
+    if let Some(a) = (0..expected.len()).find(|&a| balances[a] != expected[a]) {
+        return Err((
+            TOTALS,
+            format!(
+                "run {repeat}: the total is right, but account {a} holds {} where the operations your bank accepted leave {}",
+                balances[a], expected[a]
+            ),
+            "The money is all there, in the wrong accounts: `transfer` must return true exactly when it moved `amount` from `from` to `to`, and false when it changed nothing.".to_owned(),
+        ));
+    }
     Ok(())
 }
 
-fn drain<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
+/// One operation of the boundary probe: what it was, whether the bank said
+/// it happened and whether it should have, and the balances it left
+/// against the right ones.
+#[derive(Debug, Clone, PartialEq)]
+struct Probe {
+    what: String,
+    transfer: bool,
+    said: bool,
+    should: bool,
+    left: Vec<u64>,
+    want: Vec<u64>,
+}
+
+/// Runs `withdraw` and `transfer` at, below and above what an account
+/// holds, one thread, one operation at a time.
+fn probe_bounds<B>(ops: Ops<B>) -> Vec<Probe> {
+    let bank = (ops.new)(3, 100);
+    let mut probes = Vec::new();
+    let mut want = vec![100, 100, 100];
+    let mut step = |what: &str, transfer: bool, said: bool, should: bool, want: &[u64]| {
+        probes.push(Probe {
+            what: what.to_owned(),
+            transfer,
+            said,
+            should,
+            left: (0..3).map(|a| (ops.balance)(&bank, a)).collect(),
+            want: want.to_vec(),
+        });
+    };
+    let said = (ops.withdraw)(&bank, 0, 101);
+    step(
+        "withdraw 101 from an account holding 100",
+        false,
+        said,
+        false,
+        &want,
+    );
+    let said = (ops.withdraw)(&bank, 0, 99);
+    want[0] = 1;
+    step(
+        "withdraw 99 from an account holding 100",
+        false,
+        said,
+        true,
+        &want,
+    );
+    let said = (ops.withdraw)(&bank, 0, 1);
+    want[0] = 0;
+    step(
+        "withdraw 1 from an account holding 1",
+        false,
+        said,
+        true,
+        &want,
+    );
+    let said = (ops.withdraw)(&bank, 0, 1);
+    step(
+        "withdraw 1 from an account holding 0",
+        false,
+        said,
+        false,
+        &want,
+    );
+    let said = (ops.transfer)(&bank, 1, 2, 101);
+    step(
+        "transfer 101 from an account holding 100",
+        true,
+        said,
+        false,
+        &want,
+    );
+    let said = (ops.transfer)(&bank, 1, 2, 99);
+    (want[1], want[2]) = (1, 199);
+    step(
+        "transfer 99 from an account holding 100",
+        true,
+        said,
+        true,
+        &want,
+    );
+    let said = (ops.transfer)(&bank, 1, 2, 1);
+    (want[1], want[2]) = (0, 200);
+    step(
+        "transfer 1 from an account holding 1",
+        true,
+        said,
+        true,
+        &want,
+    );
+    let said = (ops.transfer)(&bank, 1, 0, 1);
+    step(
+        "transfer 1 from an account holding 0",
+        true,
+        said,
+        false,
+        &want,
+    );
+    probes
+}
+
+/// The judge of the boundary probe: every operation said what it did, and
+/// did what it said, on both sides of the balance and at it.
+fn judge_bounds(probes: &[Probe]) -> Result<String, Finding> {
+    for p in probes {
+        if p.said == p.should && p.left == p.want {
+            continue;
+        }
+        let op = if p.transfer {
+            "`transfer`"
+        } else {
+            "`withdraw`"
+        };
+        let line = format!(
+            "{}: returned {}, balances {:?} after (want {}, balances {:?})",
+            p.what, p.said, p.left, p.should, p.want
+        );
+        let cause = if !p.should && (p.said || p.left != p.want) {
+            format!(
+                "{op} must refuse (return false and change nothing) when the account holds less than the amount, and take it when it holds exactly the amount or more: compare with `<`, not `<=`, and check before taking."
+            )
+        } else if p.should && !p.said {
+            format!(
+                "{op} refused an amount the account covers: an account holding exactly the amount can pay it (refuse only when the balance is less, `<`, not `<=`)."
+            )
+        } else {
+            format!(
+                "{op} said it happened but the balances disagree: when it returns true it has moved exactly the amount, and when it returns false it has changed nothing."
+            )
+        };
+        return Err((OVERDRAFT, line, cause));
+    }
+    Ok(format!(
+        "{} withdrawals and transfers at, below and above the balance did exactly what the balance allows",
+        probes.len()
+    ))
+}
+
+/// Which operation races for the last cent.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Via {
+    Withdraw,
+    Transfer,
+}
+
+fn drain<B: Send + Sync + 'static>(ops: Ops<B>, via: Via) -> Result<String, Finding> {
     // Many accounts of one cent. Two threads go through them together: at
     // each account both wait at a spinning barrier, then both try to take
     // the cent at the same moment, and once more after that. Honest
     // withdrawals take exactly one cent from every account. Two threads
     // that both see the cent and both take it drive a balance below zero,
-    // where it wraps round (or panics on overflow).
+    // where it wraps round (or panics on overflow). Through `transfer`, the
+    // cent goes to a second account of its own, which must end with two.
     //
     // The barrier is what makes this work on a busy machine: without it one
     // thread runs ahead through thousands of accounts while the other waits
     // for a core, and they never meet.
     const RACERS: usize = 2;
-    const ACCOUNTS: usize = 20_000;
+    let accounts: usize = match via {
+        Via::Withdraw => 20_000,
+        Via::Transfer => 10_000,
+    };
     let started = Instant::now();
-    let bank = Arc::new((ops.new)(ACCOUNTS, 1));
+    let opened = match via {
+        Via::Withdraw => accounts,
+        Via::Transfer => 2 * accounts,
+    };
+    let bank = Arc::new((ops.new)(opened, 1));
     let arrived = Arc::new(AtomicUsize::new(0));
     let base = seed();
-    let wins = run_threads(Arc::clone(&bank), RACERS, move |t, bank, progress| {
-        let mut wins = 0u64;
-        let mut r = base ^ (t as u64 + 1);
-        for account in 0..ACCOUNTS {
-            arrived.fetch_add(1, Ordering::SeqCst);
-            let everyone = (account + 1) * RACERS;
-            let mut spins = 0u32;
-            while arrived.load(Ordering::SeqCst) < everyone {
-                if progress.abandoned() {
-                    return wins;
+    let wins = run_threads(
+        Arc::clone(&bank),
+        RACERS,
+        TRANSFERS_STUCK,
+        move |t, bank, progress| {
+            let mut wins = 0u64;
+            let mut r = base ^ (t as u64 + 1);
+            for account in 0..accounts {
+                arrived.fetch_add(1, Ordering::SeqCst);
+                let everyone = (account + 1) * RACERS;
+                let mut spins = 0u32;
+                while arrived.load(Ordering::SeqCst) < everyone {
+                    if progress.abandoned() {
+                        return wins;
+                    }
+                    spins += 1;
+                    if spins.is_multiple_of(64) {
+                        std::thread::yield_now();
+                    } else {
+                        std::hint::spin_loop();
+                    }
                 }
-                spins += 1;
-                if spins.is_multiple_of(64) {
-                    std::thread::yield_now();
-                } else {
+                // The last to arrive would always be first to the cent, while
+                // the other is still noticing the barrier has opened: a random
+                // pause of a few nanoseconds lets either one be first, and often
+                // both at once.
+                r = mix(r);
+                for _ in 0..r % 24 {
                     std::hint::spin_loop();
                 }
-            }
-            // The last to arrive would always be first to the cent, while
-            // the other is still noticing the barrier has opened: a random
-            // pause of a few nanoseconds lets either one be first, and often
-            // both at once.
-            r = mix(r);
-            for _ in 0..r % 24 {
-                std::hint::spin_loop();
-            }
-            for _ in 0..2 {
-                if (ops.withdraw)(bank, account, 1) {
-                    wins += 1;
+                for _ in 0..2 {
+                    let took = match via {
+                        Via::Withdraw => (ops.withdraw)(bank, account, 1),
+                        Via::Transfer => (ops.transfer)(bank, account, accounts + account, 1),
+                    };
+                    if took {
+                        wins += 1;
+                    }
+                }
+                if account % 64 == 0 {
+                    progress.step();
                 }
             }
-            if account % 64 == 0 {
-                progress.step();
-            }
-        }
-        wins
-    })?;
+            wins
+        },
+    )?;
     let taken: u64 = wins.iter().sum();
-    let overdrawn = (0..ACCOUNTS)
+    let overdrawn = (0..accounts)
         .filter(|&a| (ops.balance)(&bank, a) != 0)
         .count();
-    if taken != ACCOUNTS as u64 || overdrawn > 0 {
-        return Err((
-            OVERDRAFT,
-            format!(
-                "{RACERS} threads withdrew {taken} cents from {ACCOUNTS} accounts of one cent; {overdrawn} accounts did not end at zero"
-            ),
-            "A balance went below zero: two threads both saw the last cent and both took it. Check and change in one step, under one lock or with `compare_exchange`.".to_owned(),
-        ));
-    }
+    let misplaced = match via {
+        Via::Withdraw => 0,
+        Via::Transfer => (0..accounts)
+            .filter(|&a| (ops.balance)(&bank, accounts + a) != 2)
+            .count(),
+    };
+    judge_drain(via, accounts, taken, overdrawn, misplaced)?;
+    let how = match via {
+        Via::Withdraw => "withdraw",
+        Via::Transfer => "transfer",
+    };
     Ok(format!(
-        "{RACERS} threads raced {ACCOUNTS} times for an account's only cent: never overdrawn ({})",
+        "{RACERS} threads raced {accounts} times to {how} an account's only cent: never overdrawn ({})",
         ms(started.elapsed())
+    ))
+}
+
+/// The judge of a race for last cents: `taken` cents reported taken from
+/// `accounts` accounts of one cent, `overdrawn` accounts not at zero after,
+/// `misplaced` receiving accounts (transfers) not at two.
+fn judge_drain(
+    via: Via,
+    accounts: usize,
+    taken: u64,
+    overdrawn: usize,
+    misplaced: usize,
+) -> Result<(), Finding> {
+    if taken == accounts as u64 && overdrawn == 0 && misplaced == 0 {
+        return Ok(());
+    }
+    let (how, cause) = match via {
+        Via::Withdraw => (
+            "withdrew",
+            "A balance went below zero: two threads both saw the last cent and both took it. Check and change in one step, under one lock or with `compare_exchange`.",
+        ),
+        Via::Transfer => (
+            "transferred",
+            "A balance went below zero: two transfers both saw the last cent and both took it. `transfer` must check and take in one step too: take from `from` as `withdraw` does (`compare_exchange` / `fetch_update`, or under the account's lock), then give to `to`.",
+        ),
+    };
+    Err((
+        OVERDRAFT,
+        format!(
+            "2 threads {how} {taken} cents from {accounts} accounts of one cent; {overdrawn} accounts did not end at zero{}",
+            if misplaced > 0 {
+                format!(", {misplaced} receiving accounts did not end at two")
+            } else {
+                String::new()
+            }
+        ),
+        cause.to_owned(),
     ))
 }
 
@@ -388,17 +642,22 @@ fn opposite_transfers<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, F
     let moved = Arc::new(AtomicU64::new(0));
     let bank = Arc::new((ops.new)(2, OPENING));
     let counted = Arc::clone(&moved);
-    run_threads(Arc::clone(&bank), 4, move |t, bank, progress| {
-        let (from, to) = if t % 2 == 0 { (0, 1) } else { (1, 0) };
-        for n in 0..EACH {
-            if (ops.transfer)(bank, from, to, 1) {
-                counted.fetch_add(1, Ordering::Relaxed);
+    run_threads(
+        Arc::clone(&bank),
+        4,
+        TRANSFERS_STUCK,
+        move |t, bank, progress| {
+            let (from, to) = if t % 2 == 0 { (0, 1) } else { (1, 0) };
+            for n in 0..EACH {
+                if (ops.transfer)(bank, from, to, 1) {
+                    counted.fetch_add(1, Ordering::Relaxed);
+                }
+                if n % 256 == 0 {
+                    progress.step();
+                }
             }
-            if n % 256 == 0 {
-                progress.step();
-            }
-        }
-    })?;
+        },
+    )?;
     let total = (ops.total)(&bank);
     if total != 2 * OPENING {
         return Err((
@@ -414,4 +673,201 @@ fn opposite_transfers<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, F
         "4 threads made {} transfers in opposite directions between two accounts",
         moved.load(Ordering::Relaxed)
     ))
+}
+
+/// A transfer from an account to itself returns, and changes nothing.
+fn self_transfer<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
+    let bank = Arc::new((ops.new)(2, 100));
+    run_threads(
+        Arc::clone(&bank),
+        1,
+        "A transfer from an account to itself never returned: it locked the same account twice and waits for itself. Decide what such a transfer does before locking anything (the money stays where it is: return whether the account covers the amount).",
+        move |_, bank, progress| {
+            for amount in [50, 100, 150] {
+                (ops.transfer)(bank, 1, 1, amount);
+                progress.step();
+            }
+        },
+    )?;
+    let left = [(ops.balance)(&bank, 0), (ops.balance)(&bank, 1)];
+    if left != [100, 100] {
+        return Err((
+            TOTALS,
+            format!("transfers from account 1 to itself left balances {left:?}, not [100, 100]"),
+            "A transfer from an account to itself moves nothing: the balance must stay as it was."
+                .to_owned(),
+        ));
+    }
+    Ok("a transfer from an account to itself returned and changed nothing".to_owned())
+}
+
+/// `total` and `balance`, called while transfers run, never wait forever.
+fn total_during_transfers<B: Send + Sync + 'static>(ops: Ops<B>) -> Result<String, Finding> {
+    const EACH: usize = 100_000;
+    let bank = Arc::new((ops.new)(ACCOUNTS, OPENING));
+    let base = seed();
+    run_threads(
+        Arc::clone(&bank),
+        4,
+        "Deadlock between `total` (or `balance`) and `transfer`: they take the accounts' locks in different orders, so each can hold a lock the other waits for. Take locks in the same order everywhere (the lower index first), in `total` too, or read the balances one at a time.",
+        move |t, bank, progress| {
+            let mut r = base ^ (t as u64 + 1);
+            for n in 0..EACH {
+                r = mix(r);
+                if t == 0 {
+                    // One thread reads the whole bank, again and again.
+                    std::hint::black_box((ops.total)(bank));
+                    std::hint::black_box((ops.balance)(bank, (r % ACCOUNTS as u64) as usize));
+                    if n % 16 == 0 {
+                        progress.step();
+                    }
+                    if n >= EACH / 16 {
+                        break;
+                    }
+                } else {
+                    let a = (r % ACCOUNTS as u64) as usize;
+                    let b = ((r >> 8) % (ACCOUNTS as u64 - 1)) as usize;
+                    let b = if b >= a { b + 1 } else { b };
+                    (ops.transfer)(bank, a, b, 1);
+                    if n % 256 == 0 {
+                        progress.step();
+                    }
+                }
+            }
+        },
+    )?;
+    let total = (ops.total)(&bank);
+    if total != ACCOUNTS as u64 * OPENING {
+        return Err((
+            TOTALS,
+            format!(
+                "after transfers the bank holds {total}, not {}",
+                ACCOUNTS as u64 * OPENING
+            ),
+            "A transfer must take from one account and give to the other as one step.".to_owned(),
+        ));
+    }
+    Ok("`total` and `balance` kept returning while 3 threads transferred".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn balances_where_the_accepted_operations_put_them_pass() {
+        assert!(judge_balances(1, &[100, 50], &[100, 50], 150).is_ok());
+    }
+
+    #[test]
+    fn money_lost_or_made_fails_as_lost_updates() {
+        let (name, line, cause) = judge_balances(1, &[100, 50], &[99, 50], 149).unwrap_err();
+        assert_eq!(name, TOTALS);
+        assert!(line.contains("1 vanished"));
+        assert!(cause.contains("Updates were lost"));
+        let (_, line, _) = judge_balances(1, &[100, 50], &[101, 50], 151).unwrap_err();
+        assert!(line.contains("1 appeared from nowhere"));
+    }
+
+    #[test]
+    fn a_wrapped_balance_is_an_overdraft() {
+        let (name, _, _) = judge_balances(1, &[100, 50], &[u64::MAX, 50], 0).unwrap_err();
+        assert_eq!(name, OVERDRAFT);
+    }
+
+    #[test]
+    fn a_wrong_total_fails_even_with_the_right_balances() {
+        let (_, _, cause) = judge_balances(1, &[100, 50], &[100, 50], 151).unwrap_err();
+        assert!(cause.contains("`total`"));
+    }
+
+    #[test]
+    fn the_right_total_in_the_wrong_accounts_fails() {
+        // A transfer of 10 from 0 to 1 reported but never made.
+        let (name, line, cause) = judge_balances(1, &[90, 60], &[100, 50], 150).unwrap_err();
+        assert_eq!(name, TOTALS);
+        assert!(line.contains("account 0 holds 100"));
+        assert!(cause.contains("`transfer` must return true exactly when"));
+    }
+
+    fn probe(transfer: bool, said: bool, should: bool, left: [u64; 2], want: [u64; 2]) -> Probe {
+        Probe {
+            what: "an operation".into(),
+            transfer,
+            said,
+            should,
+            left: left.to_vec(),
+            want: want.to_vec(),
+        }
+    }
+
+    #[test]
+    fn operations_on_both_sides_of_the_balance_judged() {
+        let right = [
+            probe(false, false, false, [100, 0], [100, 0]),
+            probe(true, true, true, [0, 100], [0, 100]),
+        ];
+        assert!(judge_bounds(&right).is_ok());
+        // Over the balance, taken anyway: `<=` where `<` belongs, or no check.
+        let (name, _, cause) =
+            judge_bounds(&[probe(true, true, false, [u64::MAX, 101], [100, 0])]).unwrap_err();
+        assert_eq!(name, OVERDRAFT);
+        assert!(cause.contains("`transfer` must refuse"));
+        // Refused, but with the balance changed all the same.
+        let (_, _, cause) =
+            judge_bounds(&[probe(false, false, false, [0, 0], [100, 0])]).unwrap_err();
+        assert!(cause.contains("`withdraw` must refuse"));
+        // Exactly the balance, refused: `<=` where `<` belongs.
+        let (_, _, cause) =
+            judge_bounds(&[probe(false, false, true, [100, 0], [0, 0])]).unwrap_err();
+        assert!(cause.contains("refused an amount the account covers"));
+        // Said yes, moved nothing.
+        let (_, _, cause) =
+            judge_bounds(&[probe(true, true, true, [100, 0], [0, 100])]).unwrap_err();
+        assert!(cause.contains("balances disagree"));
+    }
+
+    #[test]
+    fn a_race_for_the_last_cent_judged_on_every_count() {
+        assert!(judge_drain(Via::Withdraw, 10, 10, 0, 0).is_ok());
+        assert!(judge_drain(Via::Withdraw, 10, 11, 1, 0).is_err());
+        assert!(judge_drain(Via::Withdraw, 10, 9, 0, 0).is_err());
+        let (_, line, cause) = judge_drain(Via::Transfer, 10, 10, 0, 1).unwrap_err();
+        assert!(line.contains("1 receiving accounts"));
+        assert!(cause.contains("`transfer` must check and take in one step"));
+    }
+
+    #[test]
+    fn the_bounds_probe_of_the_solution_shape_passes() {
+        // A plain single-threaded bank of the right shape, through the probe.
+        struct Plain(Mutex<Vec<u64>>);
+        let ops = Ops::<Plain> {
+            new: |n, b| Plain(Mutex::new(vec![b; n])),
+            deposit: |p, a, x| p.0.lock().unwrap()[a] += x,
+            withdraw: |p, a, x| {
+                let mut v = p.0.lock().unwrap();
+                if v[a] < x {
+                    return false;
+                }
+                v[a] -= x;
+                true
+            },
+            transfer: |p, f, t, x| {
+                let mut v = p.0.lock().unwrap();
+                if f == t {
+                    return v[f] >= x;
+                }
+                if v[f] < x {
+                    return false;
+                }
+                v[f] -= x;
+                v[t] += x;
+                true
+            },
+            balance: |p, a| p.0.lock().unwrap()[a],
+            total: |p| p.0.lock().unwrap().iter().sum(),
+        };
+        assert!(judge_bounds(&probe_bounds(ops)).is_ok());
+    }
 }

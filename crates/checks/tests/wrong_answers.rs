@@ -126,6 +126,26 @@ fixtures! {
         "../../../solutions/03_threads/02_lost_updates/wrong/half_fixed_atomics.rs",
         |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
         "no overdraft", "went below zero";
+    lost_updates_transfer_check_then_act:
+        "../../../solutions/03_threads/02_lost_updates/wrong/transfer_check_then_act.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no overdraft", "`transfer` must check and take in one step";
+    lost_updates_transfer_without_check:
+        "../../../solutions/03_threads/02_lost_updates/wrong/transfer_without_check.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no overdraft", "`transfer` must refuse";
+    lost_updates_transfer_reports_without_moving:
+        "../../../solutions/03_threads/02_lost_updates/wrong/transfer_reports_without_moving.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "totals", "`transfer` must return true exactly when";
+    lost_updates_self_transfer_deadlock:
+        "../../../solutions/03_threads/02_lost_updates/wrong/self_transfer_deadlock.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no deadlock", "to itself never returned";
+    lost_updates_total_locks_backwards:
+        "../../../solutions/03_threads/02_lost_updates/wrong/total_locks_backwards.rs",
+        |f| checks::lost_updates::check(checks::bank_ops!(f::Bank)),
+        "no deadlock", "between `total`";
 
     // 03/03 thread pool
     thread_pool_thread_per_job:
