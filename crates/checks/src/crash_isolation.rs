@@ -169,7 +169,14 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
         ));
     }
     let facts = Facts::from_log(&os, workers, cpu);
-    for judge in [judge_in_workers, judge_survives, judge_persistent, judge_side_by_side] {
+    // A process per task spends this process's CPU on starting them: say
+    // that first, it is the cause.
+    for judge in [
+        judge_persistent,
+        judge_in_workers,
+        judge_survives,
+        judge_side_by_side,
+    ] {
         let (evidence, cause) = judge(&outcomes, &facts);
         let failed = evidence.status == Status::Fail;
         report.push(evidence);
@@ -347,7 +354,11 @@ pub fn judge_in_workers(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<St
     (
         Evidence::pass(
             "in workers",
-            format!("{} answers from {} worker processes; {numbers}", answers.len(), pids.len()),
+            format!(
+                "{} answers from {} worker processes; {numbers}",
+                answers.len(),
+                pids.len()
+            ),
         ),
         None,
     )
@@ -361,7 +372,9 @@ pub fn judge_survives(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<Stri
         return (
             Evidence::pass(
                 "survives",
-                format!("{failed} tasks reported failed and the pool carried on (this platform cannot show how children died)"),
+                format!(
+                    "{failed} tasks reported failed and the pool carried on (this platform cannot show how children died)"
+                ),
             ),
             None,
         );
@@ -399,7 +412,10 @@ pub fn judge_persistent(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<St
     let n = f.started.len();
     if !f.available {
         return (
-            Evidence::skipped("persistent", "this platform cannot list processes: not counted"),
+            Evidence::skipped(
+                "persistent",
+                "this platform cannot list processes: not counted",
+            ),
             None,
         );
     }
@@ -447,10 +463,182 @@ pub fn judge_side_by_side(_outcomes: &[Outcome], f: &Facts) -> (Evidence, Option
         SIDE_BY_SIDE_SHARE * 100.0
     );
     if f.share >= SIDE_BY_SIDE_SHARE {
-        return (Evidence::pass("side by side", format!("the kernel showed {numbers}")), None);
+        return (
+            Evidence::pass("side by side", format!("the kernel showed {numbers}")),
+            None,
+        );
     }
     (
         Evidence::fail("side by side", format!("the kernel showed {numbers}")),
         Some("One worker at a time did all the work: a crash pool is still a pool. Give each of the `workers` slots its own worker and thread, taking the next task from a shared counter, so that they compute side by side and a crash stops only one of them.".into()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(id: u64, pid: u32) -> Outcome {
+        Ok(Answer {
+            id,
+            value: 0,
+            pid,
+            started_ns: 0,
+            ended_ns: 1,
+        })
+    }
+
+    fn failed(id: u64) -> Outcome {
+        Err(Failed {
+            id,
+            reason: "signal: 6 (SIGABRT)".into(),
+        })
+    }
+
+    /// Recorded from the solution: 8 processes for 2 workers and 6 crashes,
+    /// all 6 deaths reported, 91% of busy samples with both runnable.
+    fn solution() -> Facts {
+        Facts {
+            available: true,
+            signals: true,
+            started: (101..109).collect(),
+            aborted: 6,
+            share: 0.91,
+            samples: 86,
+            workers: 2,
+            cpu: Cpu {
+                work: Duration::from_millis(157),
+                own: Duration::from_millis(8),
+                children: Duration::from_millis(176),
+            },
+        }
+    }
+
+    fn outcomes() -> Vec<Outcome> {
+        vec![answer(0, 101), failed(1), answer(2, 102)]
+    }
+
+    #[test]
+    fn the_solution_passes_every_judge() {
+        for judge in [
+            judge_in_workers,
+            judge_survives,
+            judge_persistent,
+            judge_side_by_side,
+        ] {
+            let (e, cause) = judge(&outcomes(), &solution());
+            assert_eq!(e.status, Status::Pass, "{}: {}", e.name, e.summary);
+            assert!(cause.is_none());
+        }
+    }
+
+    #[test]
+    fn tasks_run_in_the_parent_fail_in_workers() {
+        // Recorded: all 294 answers computed here, 160 ms of CPU here.
+        let f = Facts {
+            started: BTreeSet::new(),
+            cpu: Cpu {
+                own: Duration::from_millis(160),
+                children: Duration::ZERO,
+                ..solution().cpu
+            },
+            ..solution()
+        };
+        let here = vec![answer(0, std::process::id()), failed(1)];
+        let (e, cause) = judge_in_workers(&here, &f);
+        assert_eq!(e.status, Status::Fail);
+        assert!(
+            cause
+                .unwrap()
+                .contains("The tasks ran in the parent process")
+        );
+        // A pid the OS never saw start, with the CPU split right.
+        let (e, _) = judge_in_workers(&[answer(0, 999)], &solution());
+        assert_eq!(e.status, Status::Fail);
+    }
+
+    #[test]
+    fn no_death_reported_means_the_poison_never_reached_a_worker() {
+        let f = Facts {
+            aborted: 0,
+            ..solution()
+        };
+        let (e, cause) = judge_survives(&outcomes(), &f);
+        assert_eq!(e.status, Status::Fail);
+        assert!(cause.unwrap().contains("do not screen tasks in the parent"));
+        // One death reported is enough (two at once can arrive as one signal).
+        assert_eq!(
+            judge_survives(
+                &outcomes(),
+                &Facts {
+                    aborted: 1,
+                    ..solution()
+                }
+            )
+            .0
+            .status,
+            Status::Pass
+        );
+        // A platform that reports no deaths fails nobody.
+        assert_eq!(
+            judge_survives(
+                &outcomes(),
+                &Facts {
+                    aborted: 0,
+                    signals: false,
+                    ..solution()
+                }
+            )
+            .0
+            .status,
+            Status::Pass
+        );
+    }
+
+    #[test]
+    fn process_starts_are_bounded_at_the_limit() {
+        let with = |n: u32| Facts {
+            started: (1..=n).collect(),
+            ..solution()
+        };
+        let limit = start_limit(2) as u32;
+        assert_eq!(
+            judge_persistent(&outcomes(), &with(limit)).0.status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge_persistent(&outcomes(), &with(limit + 1)).0.status,
+            Status::Fail
+        );
+        // Recorded: a process per task, 300 processes.
+        let (e, cause) = judge_persistent(&outcomes(), &with(300));
+        assert_eq!(e.status, Status::Fail);
+        assert!(cause.unwrap().contains("a process per task"));
+    }
+
+    #[test]
+    fn one_worker_at_a_time_is_not_side_by_side() {
+        // Recorded: one worker replaced on each crash, 1% of 323 samples.
+        let f = Facts {
+            share: 0.01,
+            samples: 323,
+            ..solution()
+        };
+        let (e, cause) = judge_side_by_side(&outcomes(), &f);
+        assert_eq!(e.status, Status::Fail);
+        assert!(cause.unwrap().contains("a crash pool is still a pool"));
+        let at = |share| {
+            judge_side_by_side(
+                &outcomes(),
+                &Facts {
+                    share,
+                    ..solution()
+                },
+            )
+            .0
+            .status
+        };
+        assert_eq!(at(SIDE_BY_SIDE_SHARE), Status::Pass);
+        assert_eq!(at(SIDE_BY_SIDE_SHARE - 0.001), Status::Fail);
+    }
 }

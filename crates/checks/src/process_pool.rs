@@ -17,6 +17,8 @@
 
 use std::collections::BTreeSet;
 use std::io::{self, StdinLock, StdoutLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use measured::kernel::{mix, units_for};
@@ -103,14 +105,29 @@ pub fn check<P: 'static>(
         .collect();
     let warm_expected = expected_all(&warm_tasks);
 
+    let started = Arc::new(AtomicUsize::new(0));
     let session = {
         let (spawner, warm_tasks, rounds) = (spawner.clone(), warm_tasks.clone(), rounds.clone());
+        let started = Arc::clone(&started);
         watch(LIMIT, move || {
-            session(new, map, workers, &spawner, &warm_tasks, &rounds)
+            session(new, map, workers, &spawner, &warm_tasks, &rounds, started)
         })
     };
     let session = match session {
         Watched::Returned(s) => s,
+        Watched::TimedOut { .. } if started.load(Ordering::Acquire) > 4 * workers => {
+            // Too slow to finish because it starts process after process.
+            let n = started.load(Ordering::Acquire);
+            return report
+                .with(Evidence::fail(
+                    "persistent",
+                    format!(
+                        "the pool gave no answers within {} s, and the OS saw it start at least {n} worker processes for a pool of {workers}",
+                        LIMIT.as_secs()
+                    ),
+                ))
+                .diagnose("Your pool starts a process per task or per batch: Start the workers once, in `new`, and send every task to one of them.");
+        }
         Watched::TimedOut { killed } => {
             return report
                 .with(Evidence::fail(
@@ -144,7 +161,9 @@ pub fn check<P: 'static>(
         if let Some((line, cause)) = wrong_answers(&rounds[k], &expected_all(&rounds[k]), answers) {
             crate::processes::cleanup_evidence("after the maps");
             let cause = if k > 0 {
-                format!("{cause} Every map gets new tasks (the same ids and sizes, new seeds): answers kept from an earlier map are wrong for the next one. Send every task of every map to a worker.")
+                format!(
+                    "{cause} Every map gets new tasks (the same ids and sizes, new seeds): answers kept from an earlier map are wrong for the next one. Send every task of every map to a worker."
+                )
             } else {
                 batch_cause(&line, cause)
             };
@@ -356,7 +375,10 @@ pub fn judge_persistent(c: &StartCounts) -> Option<(Evidence, String)> {
         c.in_all, c.workers, c.by_new, c.maps
     );
     let cause = if c.by_new > c.workers {
-        format!("`new` started {} processes for a pool of {}: start exactly `workers`, once.", c.by_new, c.workers)
+        format!(
+            "`new` started {} processes for a pool of {}: start exactly `workers`, once.",
+            c.by_new, c.workers
+        )
     } else if later <= c.workers * c.maps {
         "Your pool starts new processes in `map` (fresh workers per map, or per batch), whether or not they come from `spawner.command()`: the OS counts every process. Start the workers once, in `new`, and send every task to one of them.".to_owned()
     } else {
@@ -389,7 +411,10 @@ pub fn judge_side_by_side(
         SIDE_BY_SIDE_SHARE * 100.0
     );
     if share >= SIDE_BY_SIDE_SHARE {
-        return (Evidence::pass("side by side", format!("the kernel showed {numbers}")), None);
+        return (
+            Evidence::pass("side by side", format!("the kernel showed {numbers}")),
+            None,
+        );
     }
     (
         Evidence::fail("side by side", format!("the kernel showed {numbers}")),
@@ -405,6 +430,7 @@ fn session<P>(
     spawner: &Spawner,
     warm_tasks: &[Task],
     rounds: &[Vec<Task>],
+    started: Arc<AtomicUsize>,
 ) -> Session {
     let mut session = Session {
         warm: Vec::new(),
@@ -416,7 +442,7 @@ fn session<P>(
         os: ChildLog::default(),
         error: None,
     };
-    let os = ChildWatch::start();
+    let os = ChildWatch::start_counting(started);
     let mut pool = match new(workers, spawner) {
         Ok(pool) => pool,
         Err(e) => {
@@ -515,4 +541,91 @@ fn batch_cause(line: &str, cause: String) -> String {
 
 fn micros(d: Duration) -> String {
     format!("{:.0} µs", d.as_secs_f64() * 1e6)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(id: u64, pid: u32) -> Answer {
+        Answer {
+            id,
+            value: 0,
+            pid,
+            started_ns: 0,
+            ended_ns: 1,
+        }
+    }
+
+    fn counts(by_new: usize, in_all: usize) -> StartCounts {
+        StartCounts {
+            available: true,
+            by_new,
+            in_all,
+            workers: 2,
+            maps: 4,
+        }
+    }
+
+    #[test]
+    fn starts_are_bounded_on_every_entry_point() {
+        // Recorded: the solution 2 (both in `new`); fresh workers per map
+        // 10 (2 + 2 per map); a process per task about 1,000 in one map.
+        assert!(judge_persistent(&counts(2, 2)).is_none());
+        assert!(judge_persistent(&counts(1, 2)).is_none());
+        let (e, cause) = judge_persistent(&counts(2, 10)).unwrap();
+        assert_eq!(e.name, "persistent");
+        assert!(cause.contains("the OS counts every process"));
+        let (_, cause) = judge_persistent(&counts(2, 1_004)).unwrap();
+        assert!(cause.contains("a process per task"));
+        let (_, cause) = judge_persistent(&counts(3, 3)).unwrap();
+        assert!(cause.starts_with("`new` started 3"));
+        // The bound itself: `workers` passes, one more fails.
+        assert!(judge_persistent(&counts(2, 3)).is_some());
+        // No /proc: nothing counted, nothing failed.
+        assert!(
+            judge_persistent(&StartCounts {
+                available: false,
+                ..counts(9, 99)
+            })
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn side_by_side_is_probed_at_its_edge() {
+        // Recorded: the solution 88% and 92%, one worker fed at a time 1%.
+        let status = |share, samples| judge_side_by_side(true, share, samples, 2).0.status;
+        assert_eq!(status(0.88, 120), Status::Pass);
+        assert_eq!(status(0.01, 194), Status::Fail);
+        assert_eq!(status(SIDE_BY_SIDE_SHARE, 120), Status::Pass);
+        assert_eq!(status(SIDE_BY_SIDE_SHARE - 0.001, 120), Status::Fail);
+        assert_eq!(status(0.0, SIDE_BY_SIDE_SAMPLES - 1), Status::Skipped);
+        assert_eq!(
+            judge_side_by_side(false, 0.0, 500, 2).0.status,
+            Status::Skipped
+        );
+        assert_eq!(
+            judge_side_by_side(true, 0.0, 500, 1).0.status,
+            Status::Skipped
+        );
+    }
+
+    #[test]
+    fn answers_must_come_from_workers_the_os_saw() {
+        let started: BTreeSet<u32> = [101, 102].into();
+        let fine = [answer(0, 101), answer(1, 102)];
+        assert!(judge_answer_pids(fine.iter(), Some(&started)).is_none());
+        let here = [answer(0, std::process::id())];
+        let (e, _) = judge_answer_pids(here.iter(), Some(&started)).unwrap();
+        assert!(
+            e.summary
+                .starts_with("1 of 1 answers were computed in this process")
+        );
+        let made_up = [answer(0, 101), answer(1, 7)];
+        let (e, _) = judge_answer_pids(made_up.iter(), Some(&started)).unwrap();
+        assert!(e.summary.contains("(7)"));
+        // Without /proc only "this process" can be told.
+        assert!(judge_answer_pids(made_up.iter(), None).is_none());
+    }
 }

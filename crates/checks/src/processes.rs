@@ -126,7 +126,11 @@ impl Worker {
 /// The checker's ideal multi-process version: `workers` worker processes,
 /// the tasks dealt round-robin, each worker sent its share as batches and
 /// answering as it goes. Answers come back in task order.
-pub(crate) fn reference_run(tasks: &[Task], workers: usize, spawner: &Spawner) -> io::Result<Vec<Answer>> {
+pub(crate) fn reference_run(
+    tasks: &[Task],
+    workers: usize,
+    spawner: &Spawner,
+) -> io::Result<Vec<Answer>> {
     const BATCH: usize = 64;
     let workers = workers.clamp(1, tasks.len().max(1));
     let mut pool: Vec<Worker> = (0..workers)
@@ -373,8 +377,10 @@ static REFERENCE_PIDS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 extern "C" fn on_sigchld(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     if !info.is_null() {
         // Safety: the kernel hands a valid siginfo_t for SA_SIGINFO.
-        let (pid, code, status) = unsafe { ((*info).si_pid(), (*info).si_code, (*info).si_status()) };
-        let packed = (u64::from(pid as u32) << 32) | (u64::from(code as u8) << 8) | u64::from(status as u8);
+        let (pid, code, status) =
+            unsafe { ((*info).si_pid(), (*info).si_code, (*info).si_status()) };
+        let packed =
+            (u64::from(pid as u32) << 32) | (u64::from(code as u8) << 8) | u64::from(status as u8);
         let i = SIGNAL_NEXT.fetch_add(1, Ordering::AcqRel);
         SIGNAL_EVENTS[i % SIGNAL_SLOTS].store(packed, Ordering::Release);
     }
@@ -417,11 +423,17 @@ fn install_sigchld() {
 
 /// Notes a pid as one of the checker's own workers.
 fn register_reference(pid: u32) {
-    REFERENCE_PIDS.lock().unwrap_or_else(|e| e.into_inner()).insert(pid);
+    REFERENCE_PIDS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(pid);
 }
 
 fn is_reference(pid: u32) -> bool {
-    REFERENCE_PIDS.lock().unwrap_or_else(|e| e.into_inner()).contains(&pid)
+    REFERENCE_PIDS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .contains(&pid)
 }
 
 /// How a child ended, as the kernel told this process (SIGCHLD).
@@ -563,10 +575,17 @@ impl ChildWatch {
 
     /// Starts watching. Children that exist already are not counted.
     pub fn start() -> ChildWatch {
+        Self::start_counting(Arc::new(AtomicUsize::new(0)))
+    }
+
+    /// Starts watching, and keeps `counted` up to date with
+    /// [`ChildWatch::candidates_so_far`], for whoever must read it while
+    /// the watch is busy elsewhere (a candidate that hung).
+    pub fn start_counting(counted: Arc<AtomicUsize>) -> ChildWatch {
         install_sigchld();
         let signals_from = SIGNAL_NEXT.load(Ordering::Acquire);
         let stop = Arc::new(AtomicBool::new(false));
-        let candidates = Arc::new(AtomicUsize::new(0));
+        let candidates = counted;
         let handle = {
             let (stop, counted) = (Arc::clone(&stop), Arc::clone(&candidates));
             let (ready_tx, ready_rx) = mpsc::channel();
@@ -596,7 +615,11 @@ impl ChildWatch {
     /// Stops watching and returns what was seen.
     pub fn stop(mut self) -> ChildLog {
         // A SIGCHLD raised just now may take a moment to arrive.
-        std::thread::sleep(Duration::from_millis(if self.handle.is_some() { 2 } else { 1 }));
+        std::thread::sleep(Duration::from_millis(if self.handle.is_some() {
+            2
+        } else {
+            1
+        }));
         self.stop.store(true, Ordering::Release);
         let mut log = self
             .handle
@@ -675,7 +698,10 @@ pub fn command_line(pid: u32) -> String {
         .map(|p| String::from_utf8_lossy(p).into_owned());
     let program = parts.next().unwrap_or_default();
     let program = program.rsplit('/').next().unwrap_or_default().to_owned();
-    std::iter::once(program).chain(parts).collect::<Vec<_>>().join(" ")
+    std::iter::once(program)
+        .chain(parts)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn last_pid() -> Option<u32> {
@@ -796,4 +822,107 @@ fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUs
     }
     log.watch_cpu = measured::clock::thread_cpu_time();
     log
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use verdict::Status;
+
+    #[test]
+    fn leftovers_are_named_with_pid_and_command() {
+        assert_eq!(
+            judge_cleanup("after `run` returned", &[]).0.status,
+            Status::Pass
+        );
+        let left = [
+            Leftover {
+                pid: 31_743,
+                zombie: true,
+                command: String::new(),
+            },
+            Leftover {
+                pid: 32_461,
+                zombie: false,
+                command: "check --worker".into(),
+            },
+        ];
+        let (e, cause) = judge_cleanup("after the timed runs", &left);
+        assert_eq!(e.status, Status::Fail);
+        assert_eq!(
+            e.summary,
+            "after the timed runs: 1 still running, 1 ended but never waited for, zombies (pids 31743 `` (zombie), 32461 `check --worker`)"
+        );
+        assert!(cause.unwrap().contains("zombie"));
+        let running = [Leftover {
+            pid: 5,
+            zombie: false,
+            command: "w".into(),
+        }];
+        assert!(
+            judge_cleanup("x", &running)
+                .1
+                .unwrap()
+                .starts_with("Workers were still running")
+        );
+    }
+
+    #[test]
+    fn the_busy_share_counts_only_samples_with_a_worker_busy() {
+        let mut log = ChildLog {
+            busy_histogram: vec![0; 65],
+            ..ChildLog::default()
+        };
+        // 50 idle samples, 30 with one worker busy, 20 with two.
+        log.busy_histogram[0] = 50;
+        log.busy_histogram[1] = 30;
+        log.busy_histogram[2] = 20;
+        assert_eq!(log.share_busy(2), (0.4, 50));
+        assert_eq!(log.share_busy(1), (1.0, 50));
+        assert_eq!(ChildLog::default().share_busy(2), (0.0, 0));
+    }
+
+    #[test]
+    fn the_checkers_own_workers_are_not_the_candidates() {
+        let mut log = ChildLog::default();
+        for (pid, reference) in [(10, false), (11, true)] {
+            log.seen.insert(
+                pid,
+                SeenChild {
+                    pid,
+                    command: "c".into(),
+                    reference,
+                },
+            );
+        }
+        log.ended.push(Ended {
+            pid: 12,
+            signal: Some(libc::SIGABRT),
+        });
+        log.ended.push(Ended {
+            pid: 12,
+            signal: Some(libc::SIGABRT),
+        });
+        log.ended.push(Ended {
+            pid: 11,
+            signal: None,
+        });
+        assert_eq!(log.candidate_pids(), [10, 12].into());
+        assert_eq!(log.killed_by(libc::SIGABRT), 1);
+    }
+
+    #[test]
+    fn a_watch_sees_a_child_start_and_end() {
+        let watch = ChildWatch::start();
+        let mut child = std::process::Command::new("sleep")
+            .arg("0.05")
+            .spawn()
+            .unwrap();
+        let pid = child.id();
+        child.wait().unwrap();
+        let log = watch.stop();
+        if log.available {
+            assert!(log.candidate_pids().contains(&pid), "{log:?}");
+        }
+    }
 }

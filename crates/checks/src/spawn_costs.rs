@@ -125,13 +125,18 @@ pub fn judge_spawned(spawned: &[usize], signals: bool) -> (Evidence, Option<Stri
                     counts.join(", ")
                 ),
             ),
-            Some(format!("Your process figure was not measured: a figure typed in, or worked out from another one, is not a measurement of this machine. Start {MIN_PROCESSES} or more processes with `spawner.command().status()` (it waits for each), time them all and divide.")),
+            Some(format!(
+                "Your process figure was not measured: a figure typed in, or worked out from another one, is not a measurement of this machine. Start {MIN_PROCESSES} or more processes with `spawner.command().status()` (it waits for each), time them all and divide."
+            )),
         );
     }
     (
         Evidence::pass(
             "spawned",
-            format!("the kernel saw {} processes start and end per call of your measurement", counts.join(", ")),
+            format!(
+                "the kernel saw {} processes start and end per call of your measurement",
+                counts.join(", ")
+            ),
         ),
         None,
     )
@@ -178,9 +183,13 @@ pub fn check(
         })
     };
     let (yours, ours, ours_slowest, spawned, signals) = match run {
-        Watched::Returned((yours, ours, spawned, signals)) => {
-            (fastest(&yours), fastest(&ours), slowest(&ours), spawned, signals)
-        }
+        Watched::Returned((yours, ours, spawned, signals)) => (
+            fastest(&yours),
+            fastest(&ours),
+            slowest(&ours),
+            spawned,
+            signals,
+        ),
         Watched::TimedOut { .. } => {
             cleanup_evidence("after the measurement was stopped");
             return report
@@ -237,7 +246,10 @@ fn judge(report: Report, yours: SpawnCosts, ours: SpawnCosts, ours_slowest: Spaw
     // A figure that would agree with one of the checker's slower rounds was
     // likely taken in a busy moment: the machine, not the learner.
     let unsettled = fields.into_iter().find(|&(_, y, o, slow)| {
-        beyond(y, o) && y > o && y.as_nanos() <= slow.as_nanos() * FACTOR_WHOLE && distance(slow, o) > 1.5
+        beyond(y, o)
+            && y > o
+            && y.as_nanos() <= slow.as_nanos() * FACTOR_WHOLE
+            && distance(slow, o) > 1.5
     });
     let fields = fields.map(|(name, y, o, _)| (name, y, o));
     let off = fields
@@ -403,6 +415,88 @@ mod tests {
             costs(300, 100, 1_000),
         );
         assert_eq!(agrees(&report), Status::Fail);
+    }
+
+    #[test]
+    fn exactly_three_times_agrees_and_a_nanosecond_more_does_not() {
+        let ours = costs(1_000, 40, 1_000);
+        let yours = SpawnCosts {
+            task: Duration::from_nanos(3_000),
+            thread: Duration::from_micros(120),
+            process: Duration::from_micros(3_000),
+        };
+        let report = judge(Report::new(NAME), yours, ours, ours);
+        assert_eq!(agrees(&report), Status::Pass);
+        // And a third of it, from below.
+        let third = SpawnCosts {
+            task: Duration::from_nanos(334),
+            thread: Duration::from_nanos(13_334),
+            process: Duration::from_nanos(333_334),
+        };
+        assert_eq!(
+            agrees(&judge(Report::new(NAME), third, ours, ours)),
+            Status::Pass
+        );
+        let over = SpawnCosts {
+            task: Duration::from_nanos(3_001),
+            ..yours
+        };
+        assert_eq!(
+            agrees(&judge(Report::new(NAME), over, ours, ours)),
+            Status::Fail
+        );
+        let under = SpawnCosts {
+            task: Duration::from_nanos(333),
+            ..yours
+        };
+        assert_eq!(
+            agrees(&judge(Report::new(NAME), under, ours, ours)),
+            Status::Fail
+        );
+    }
+
+    #[test]
+    fn a_zero_figure_fails_and_a_zero_reference_compares_nothing() {
+        let ours = costs(300, 40, 1_000);
+        for zero in [costs(0, 40, 1_000), costs(300, 0, 1_000), costs(300, 40, 0)] {
+            let report = judge(Report::new(NAME), zero, ours, ours);
+            assert_eq!(report.evidence("correct").unwrap().status, Status::Fail);
+            assert!(report.diagnosis.unwrap().contains("A cost of zero"));
+        }
+        let report = judge(Report::new(NAME), ours, costs(0, 40, 1_000), ours);
+        assert_eq!(agrees(&report), Status::Inconclusive);
+    }
+
+    #[test]
+    fn equal_figures_are_out_of_order() {
+        // `<`, not `<=`: a task that costs as much as a thread is wrong.
+        for yours in [costs(40_000, 40, 1_000), costs(300, 1_000, 1_000)] {
+            let report = judge(
+                Report::new(NAME),
+                yours,
+                costs(300, 40, 1_000),
+                costs(300, 40, 1_000),
+            );
+            assert_eq!(report.evidence("order").unwrap().status, Status::Fail);
+        }
+    }
+
+    #[test]
+    fn processes_counted_by_the_kernel_are_probed_at_the_minimum() {
+        // Recorded: the solution 30 per call, a hard-coded figure 0.
+        assert_eq!(judge_spawned(&[30, 30], true).0.status, Status::Pass);
+        let (e, cause) = judge_spawned(&[0, 0], true);
+        assert_eq!(e.status, Status::Fail);
+        assert!(cause.unwrap().contains("was not measured"));
+        assert_eq!(
+            judge_spawned(&[MIN_PROCESSES, 30], true).0.status,
+            Status::Pass
+        );
+        assert_eq!(
+            judge_spawned(&[30, MIN_PROCESSES - 1], true).0.status,
+            Status::Fail
+        );
+        assert_eq!(judge_spawned(&[0], false).0.status, Status::Skipped);
     }
 
     #[test]

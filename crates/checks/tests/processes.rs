@@ -105,6 +105,11 @@ fixtures! {
         |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
         "correct", "answers kept from an earlier map are wrong";
 
+    process_pool_in_parent:
+        "../../../solutions/05_processes/02_process_pool/wrong/in_parent.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "in workers", "The pool ran tasks in the parent process";
+
     // 05/03 crash isolation
     crash_isolation_panics_on_a_crash:
         "../../../solutions/05_processes/03_crash_isolation/wrong/panics_on_a_crash.rs",

@@ -26,7 +26,9 @@ pub struct Pool {
 
 impl Pool {
     pub fn new(workers: usize, spawner: &Spawner) -> io::Result<Pool> {
-        let mut pool = Pool { workers: Vec::new() };
+        let mut pool = Pool {
+            workers: Vec::new(),
+        };
         for _ in 0..workers.max(1) {
             let mut child = spawner
                 .command()

@@ -27,10 +27,17 @@ struct Worker {
 
 impl Worker {
     fn start(mut command: Command) -> io::Result<Worker> {
-        let mut child = command.stdin(Stdio::piped()).stdout(Stdio::piped()).spawn()?;
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()?;
         let stdin = child.stdin.take().map(BufWriter::new);
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        Ok(Worker { child, stdin, stdout })
+        Ok(Worker {
+            child,
+            stdin,
+            stdout,
+        })
     }
 
     fn run(&mut self, batch: &[Task]) -> io::Result<Vec<Answer>> {
@@ -64,7 +71,11 @@ impl Pool {
         for _ in 1..workers.max(1) {
             started.push(Worker::start(spawner.command())?);
         }
-        Ok(Pool { program, args, workers: started })
+        Ok(Pool {
+            program,
+            args,
+            workers: started,
+        })
     }
 
     fn command(&self) -> Command {

@@ -41,9 +41,16 @@ impl Pool {
                 .spawn()?;
             let stdin = child.stdin.take().map(BufWriter::new);
             let stdout = BufReader::new(child.stdout.take().unwrap());
-            started.push(Worker { child, stdin, stdout });
+            started.push(Worker {
+                child,
+                stdin,
+                stdout,
+            });
         }
-        Ok(Pool { workers: started, next: 0 })
+        Ok(Pool {
+            workers: started,
+            next: 0,
+        })
     }
 
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {

@@ -55,9 +55,16 @@ impl Pool {
                 .spawn()?;
             let stdin = child.stdin.take().map(BufWriter::new);
             let stdout = BufReader::new(child.stdout.take().unwrap());
-            started.push(Worker { child, stdin, stdout });
+            started.push(Worker {
+                child,
+                stdin,
+                stdout,
+            });
         }
-        Ok(Pool { workers: started, last: None })
+        Ok(Pool {
+            workers: started,
+            last: None,
+        })
     }
 
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {
@@ -85,7 +92,12 @@ impl Pool {
                 });
             }
         });
-        let answers: Vec<Answer> = answers.into_inner().unwrap().into_iter().map(Option::unwrap).collect();
+        let answers: Vec<Answer> = answers
+            .into_inner()
+            .unwrap()
+            .into_iter()
+            .map(Option::unwrap)
+            .collect();
         self.last = Some((ids, answers.clone()));
         Ok(answers)
     }

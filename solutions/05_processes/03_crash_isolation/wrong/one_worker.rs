@@ -20,7 +20,10 @@ pub fn run(tasks: &[Task], _workers: usize, spawner: &Spawner) -> Vec<Result<Ans
                     Ok(status) => format!("the worker died: {status}"),
                     Err(e) => format!("the worker failed: {e}"),
                 };
-                outcomes.push(Err(Failed { id: task.id, reason }));
+                outcomes.push(Err(Failed {
+                    id: task.id,
+                    reason,
+                }));
             }
         }
     }

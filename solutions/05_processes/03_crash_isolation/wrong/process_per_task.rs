@@ -16,16 +16,24 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> Vec<Result<Answ
     std::thread::scope(|s| {
         for _ in 0..workers.max(1) {
             s.spawn(|| {
-                while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < tasks.len()) {
+                while let Some(i) =
+                    Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < tasks.len())
+                {
                     let task = &tasks[i];
                     let mut worker = Worker::start(spawner).unwrap();
                     let outcome = match worker.run(task) {
                         Ok(Some(answer)) => Ok(answer),
-                        _ => Err(Failed { id: task.id, reason: String::new() }),
+                        _ => Err(Failed {
+                            id: task.id,
+                            reason: String::new(),
+                        }),
                     };
                     let status = worker.finish();
                     let outcome = outcome.map_err(|f| Failed {
-                        reason: format!("the worker died: {}", status.map_or_else(|e| e.to_string(), |s| s.to_string())),
+                        reason: format!(
+                            "the worker died: {}",
+                            status.map_or_else(|e| e.to_string(), |s| s.to_string())
+                        ),
                         ..f
                     });
                     outcomes.lock().unwrap()[i] = Some(outcome);
@@ -33,5 +41,10 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> Vec<Result<Answ
             });
         }
     });
-    outcomes.into_inner().unwrap().into_iter().map(Option::unwrap).collect()
+    outcomes
+        .into_inner()
+        .unwrap()
+        .into_iter()
+        .map(Option::unwrap)
+        .collect()
 }

@@ -6,7 +6,9 @@ use measured::costs::SpawnCosts;
 use measured::process::Spawner;
 
 pub fn measure(_spawner: &Spawner) -> SpawnCosts {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let task = runtime.block_on(async {
         let start = Instant::now();
         for _ in 0..10_000 {
