@@ -252,7 +252,13 @@ fn max_wait_steps(interval: Duration) -> usize {
 /// step, leaving out the first (it began before the first mark).
 fn turn_lengths(progress: &[(usize, Instant)], threads: usize) -> Vec<Duration> {
     let last_steps: Option<Vec<Instant>> = (0..threads)
-        .map(|t| progress.iter().rev().find(|(p, _)| *p == t).map(|(_, at)| *at))
+        .map(|t| {
+            progress
+                .iter()
+                .rev()
+                .find(|(p, _)| *p == t)
+                .map(|(_, at)| *at)
+        })
         .collect();
     let Some(until) = last_steps.and_then(|l| l.into_iter().min()) else {
         return Vec::new();
@@ -311,7 +317,10 @@ fn judge(f: &Facts) -> Report {
         return report
             .with(Evidence::fail(
                 "exclusive",
-                format!("{} threads ran bytecode at the same moment", f.most_in_bytecode),
+                format!(
+                    "{} threads ran bytecode at the same moment",
+                    f.most_in_bytecode
+                ),
             ))
             .diagnose(both_in);
     }
@@ -571,7 +580,12 @@ mod tests {
             f.runs[0].progress = round_robin(4, per_turn, 200);
             let (_, steps, _) = longest_wait(&f.runs[0].progress, 4).unwrap();
             let report = judge(&f);
-            assert_eq!(report.verdict() == Verdict::Pass, pass, "{steps} steps: {}", report.to_json());
+            assert_eq!(
+                report.verdict() == Verdict::Pass,
+                pass,
+                "{steps} steps: {}",
+                report.to_json()
+            );
         }
         assert_eq!(longest_wait(&round_robin(4, 33, 200), 4).unwrap().1, 99);
         assert_eq!(longest_wait(&round_robin(4, 34, 200), 4).unwrap().1, 102);
@@ -636,7 +650,11 @@ mod tests {
         assert_eq!(failed_on(&judge(&f)).0, "exclusive");
         let mut f = facts(10, 56);
         f.protocol.released_for_blocking = false;
-        assert!(failed_on(&judge(&f)).1.contains("a blocking call must run without the lock"));
+        assert!(
+            failed_on(&judge(&f))
+                .1
+                .contains("a blocking call must run without the lock")
+        );
         let mut f = facts(10, 56);
         f.protocol.retook_while_held = true;
         let (name, cause) = failed_on(&judge(&f));
@@ -644,7 +662,11 @@ mod tests {
         assert!(cause.contains("After a blocking call"));
         let mut f = facts(10, 56);
         f.most_in_bytecode = 2;
-        assert!(failed_on(&judge(&f)).1.contains("Two threads held the lock at once"));
+        assert!(
+            failed_on(&judge(&f))
+                .1
+                .contains("Two threads held the lock at once")
+        );
     }
 
     #[test]
@@ -656,7 +678,6 @@ mod tests {
         assert_eq!(median(vec![ms(3), ms(1), ms(2), ms(9)]), Some(ms(2)));
         assert_eq!(median(Vec::new()), None);
     }
-
 
     #[test]
     fn turns_are_runs_of_one_threads_steps() {

@@ -315,12 +315,22 @@ mod tests {
         for (every, pass) in [(49, true), (50, false), (51, false)] {
             let mut f = facts(10);
             let t0 = f.run.unwrap().started;
-            f.ticks = vec![t0 + Duration::from_millis(200), t0 + Duration::from_millis(200 + every)];
-            f.ticks.extend((0..20).map(|i| t0 + Duration::from_millis(i * 10)));
-            f.ticks.extend((0..20).map(|i| t0 + Duration::from_millis(200 + every + i * 10)));
+            f.ticks = vec![
+                t0 + Duration::from_millis(200),
+                t0 + Duration::from_millis(200 + every),
+            ];
+            f.ticks
+                .extend((0..20).map(|i| t0 + Duration::from_millis(i * 10)));
+            f.ticks
+                .extend((0..20).map(|i| t0 + Duration::from_millis(200 + every + i * 10)));
             f.ticks.sort();
             let report = judge(&f);
-            assert_eq!(report.verdict() == Verdict::Pass, pass, "{every} ms: {}", report.to_json());
+            assert_eq!(
+                report.verdict() == Verdict::Pass,
+                pass,
+                "{every} ms: {}",
+                report.to_json()
+            );
         }
     }
 
@@ -340,7 +350,11 @@ mod tests {
         f.answer = 7;
         assert_eq!(failed_on(&judge(&f)).0, "correct");
         f.run = None;
-        assert!(failed_on(&judge(&f)).1.contains("Wait for the job to finish"));
+        assert!(
+            failed_on(&judge(&f))
+                .1
+                .contains("Wait for the job to finish")
+        );
         f.started = false;
         assert!(failed_on(&judge(&f)).1.contains("Call `job.run()`"));
     }
@@ -361,7 +375,11 @@ mod tests {
         assert_eq!(name, "responsive");
         assert!(cause.contains("ticked from another thread"));
         f.strays = 0;
-        assert!(failed_on(&judge(&f)).1.contains("joining the thread right after"));
+        assert!(
+            failed_on(&judge(&f))
+                .1
+                .contains("joining the thread right after")
+        );
     }
 
     #[test]
@@ -372,7 +390,11 @@ mod tests {
         let (name, cause) = failed_on(&report);
         assert_eq!(name, "cleaned up");
         assert!(cause.contains("still running after `run_app` returned"));
-        assert!(report.evidence[3].summary.contains("thread 12 \"app\" (waiting)"));
+        assert!(
+            report.evidence[3]
+                .summary
+                .contains("thread 12 \"app\" (waiting)")
+        );
     }
 
     #[test]

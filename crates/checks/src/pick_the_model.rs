@@ -102,7 +102,10 @@ mod tests {
     use references::decisions::models::rule;
     use verdict::Verdict;
 
-    fn answered(table: Vec<Scenario>, choose: impl Fn(&Workload) -> Model) -> Vec<(Scenario, Model)> {
+    fn answered(
+        table: Vec<Scenario>,
+        choose: impl Fn(&Workload) -> Model,
+    ) -> Vec<(Scenario, Model)> {
         table
             .into_iter()
             .map(|s| {
@@ -136,7 +139,10 @@ mod tests {
         assert_eq!(report.verdict(), Verdict::Fail);
         let cause = report.diagnosis.unwrap();
         assert!(cause.contains("100 operations or more"), "{cause}");
-        assert!(cause.contains("not: encode the rules themselves"), "{cause}");
+        assert!(
+            cause.contains("not: encode the rules themselves"),
+            "{cause}"
+        );
     }
 
     #[test]
@@ -149,7 +155,10 @@ mod tests {
                 .find(|(k, _)| k == w)
                 .map_or(Model::Threads, |(_, m)| *m)
         };
-        let report = judge(&answered(known.clone(), lookup), &answered(made_up(3), lookup));
+        let report = judge(
+            &answered(known.clone(), lookup),
+            &answered(made_up(3), lookup),
+        );
         assert_eq!(report.verdict(), Verdict::Fail);
         assert!(report.evidence[0].summary.contains("the book's: 16 of 16"));
     }
@@ -160,8 +169,14 @@ mod tests {
             Kind::Cpu if !w.needs_isolation => Model::Processes,
             _ => rule(w).0,
         };
-        let report = judge(&answered(described(), python), &answered(made_up(3), python));
+        let report = judge(
+            &answered(described(), python),
+            &answered(made_up(3), python),
+        );
         let cause = report.diagnosis.unwrap();
-        assert!(cause.starts_with("First mistake: \"resize 10,000 photos\""), "{cause}");
+        assert!(
+            cause.starts_with("First mistake: \"resize 10,000 photos\""),
+            "{cause}"
+        );
     }
 }

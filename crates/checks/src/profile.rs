@@ -416,7 +416,11 @@ mod tests {
 
     fn solution(wall: Duration, cpu: Duration) -> Kind {
         if wall.is_zero() {
-            return if cpu.is_zero() { Kind::IoBound } else { Kind::CpuBound };
+            return if cpu.is_zero() {
+                Kind::IoBound
+            } else {
+                Kind::CpuBound
+            };
         }
         let ratio = cpu.as_secs_f64() / wall.as_secs_f64();
         if ratio >= 0.7 {
@@ -428,7 +432,10 @@ mod tests {
         }
     }
 
-    fn answers(seed: u64, classify: impl Fn(Duration, Duration) -> Kind) -> Vec<(Duration, Duration, Kind)> {
+    fn answers(
+        seed: u64,
+        classify: impl Fn(Duration, Duration) -> Kind,
+    ) -> Vec<(Duration, Duration, Kind)> {
         probes(seed, RANDOM_PROBES)
             .into_iter()
             .map(|(w, c)| (w, c, classify(w, c)))
@@ -533,13 +540,26 @@ mod tests {
     #[test]
     fn one_run_judged_on_recorded_times() {
         use Kind::*;
-        assert!(matches!(run(1, 100, 200, (101, 198, CpuBound), CpuBound), Outcome::Right(_)));
-        assert!(matches!(run(2, 100, 200, (101, 198, CpuBound), CpuBound), Outcome::TimesDisagree(..)));
+        assert!(matches!(
+            run(1, 100, 200, (101, 198, CpuBound), CpuBound),
+            Outcome::Right(_)
+        ));
+        assert!(matches!(
+            run(2, 100, 200, (101, 198, CpuBound), CpuBound),
+            Outcome::TimesDisagree(..)
+        ));
         // The machine made CPU work look mixed even to the checker: times
         // are still compared, the kind is not.
-        assert!(matches!(run(1, 100, 50, (100, 50, Mixed), CpuBound), Outcome::Busy(_)));
-        assert!(matches!(run(1, 100, 50, (100, 0, IoBound), CpuBound), Outcome::TimesDisagree(..)));
-        let Outcome::TimesDisagree(_, cause) = run(1, 100, 200, (100, 20, CpuBound), CpuBound) else {
+        assert!(matches!(
+            run(1, 100, 50, (100, 50, Mixed), CpuBound),
+            Outcome::Busy(_)
+        ));
+        assert!(matches!(
+            run(1, 100, 50, (100, 0, IoBound), CpuBound),
+            Outcome::TimesDisagree(..)
+        ));
+        let Outcome::TimesDisagree(_, cause) = run(1, 100, 200, (100, 20, CpuBound), CpuBound)
+        else {
             panic!()
         };
         assert!(cause.contains("only the calling thread"));
@@ -551,6 +571,9 @@ mod tests {
             panic!()
         };
         assert!(cause.contains("more than the whole process used"));
-        assert!(matches!(run(1, 100, 50, (100, 50, CpuBound), Mixed), Outcome::WrongKind(..)));
+        assert!(matches!(
+            run(1, 100, 50, (100, 50, CpuBound), Mixed),
+            Outcome::WrongKind(..)
+        ));
     }
 }

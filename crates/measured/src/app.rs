@@ -103,7 +103,9 @@ impl JobRecord {
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job").field("units", &self.units).finish_non_exhaustive()
+        f.debug_struct("Job")
+            .field("units", &self.units)
+            .finish_non_exhaustive()
     }
 }
 
@@ -164,6 +166,7 @@ mod tests {
     #[test]
     fn a_tick_from_another_thread_is_a_stray() {
         struct Ptr(*mut App);
+        // SAFETY: the app's thread waits in `join` while the pointer is used.
         unsafe impl Send for Ptr {}
         let heartbeat = Heartbeat::new();
         let mut app = App::new(heartbeat.clone());

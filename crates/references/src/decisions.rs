@@ -15,7 +15,11 @@ pub mod kinds {
     pub fn kind(wall: Duration, cpu: Duration) -> Kind {
         let (wall, cpu) = (wall.as_nanos(), cpu.as_nanos());
         if wall == 0 {
-            return if cpu == 0 { Kind::IoBound } else { Kind::CpuBound };
+            return if cpu == 0 {
+                Kind::IoBound
+            } else {
+                Kind::CpuBound
+            };
         }
         if 10 * cpu >= 7 * wall {
             Kind::CpuBound
@@ -104,7 +108,11 @@ pub mod kinds {
         /// The solution's way: `f64` seconds.
         fn by_f64(wall: Duration, cpu: Duration) -> Kind {
             if wall.is_zero() {
-                return if cpu.is_zero() { Kind::IoBound } else { Kind::CpuBound };
+                return if cpu.is_zero() {
+                    Kind::IoBound
+                } else {
+                    Kind::CpuBound
+                };
             }
             let ratio = cpu.as_secs_f64() / wall.as_secs_f64();
             if ratio >= 0.7 {
@@ -206,7 +214,12 @@ pub mod models {
         }
     }
 
-    const fn w(kind: Kind, operations: usize, async_library: bool, needs_isolation: bool) -> Workload {
+    const fn w(
+        kind: Kind,
+        operations: usize,
+        async_library: bool,
+        needs_isolation: bool,
+    ) -> Workload {
         Workload {
             kind,
             operations,
@@ -219,22 +232,86 @@ pub mod models {
     pub fn described() -> Vec<Scenario> {
         use Kind::*;
         let table: [(&str, Workload, &str); 16] = [
-            ("read a 2 KB config file at start-up", w(Light, 1, true, false), "there is almost nothing to do: any concurrency costs more than it saves, and sequential code is the easiest to get right"),
-            ("add up 100 numbers", w(Light, 100, false, false), "a few microseconds of work: starting even one thread (about 35 µs here) costs more"),
-            ("resize 10,000 photos", w(Cpu, 10_000, false, false), "CPU-bound work on independent items: in Rust, threads run in parallel (there is no GIL), and rayon spreads the items over every core"),
-            ("render one Mandelbrot frame, row by row", w(Cpu, 1_080, false, false), "CPU-bound and data-parallel: rayon's work stealing also balances rows of uneven cost (04/02)"),
-            ("compress 300 log files", w(Cpu, 300, false, false), "CPU-bound: processes would buy isolation you don't need at a higher start-up and copying cost; Python needs them only because of the GIL"),
-            ("download 20 files with a blocking HTTP client", w(Io, 20, false, false), "a few blocking waits: a thread each (or a small pool) overlaps them simply, as in 03/01"),
-            ("fetch 50 pages, an async client available", w(Io, 50, true, false), "low volume (under 100 operations): threads are as fast here and simpler; async pays off at high volume (the 'asyncio is always faster' myth)"),
-            ("call 5,000 REST endpoints with an async client", w(Io, 5_000, true, false), "high-volume waiting: thousands of tasks cost kilobytes each where threads cost a stack and a spawn each (06/01)"),
-            ("a chat server holding 10,000 open websockets", w(Io, 10_000, true, false), "ten thousand mostly idle connections: one task each is cheap, one thread each is not"),
-            ("2,000 queries through a legacy blocking database driver", w(Io, 2_000, false, false), "only a blocking library exists: async would have to hand every call to a thread anyway (spawn_blocking), so use a pool of threads directly"),
-            ("crawl 1,000 pages and parse each", w(Mixed, 1_000, true, false), "waiting and computing together: async for the fetches, a thread pool for the parsing, overlapped (08/01)"),
-            ("a web API that hashes passwords per request", w(Mixed, 5_000, true, false), "many requests (async) with CPU-heavy work in each: move the hashing off the runtime (06/03)"),
-            ("run an image decoder written in C, which can crash, on user uploads", w(Cpu, 500, false, true), "a crash in a thread takes the whole program down; a crash in a worker process takes only that worker (05/03)"),
-            ("transcode videos with a library that leaks memory", w(Cpu, 40, false, true), "a process gives its memory back when it ends: restart workers to contain the leak"),
-            ("fetch pages through a scraper plugin that may hang or crash", w(Io, 200, true, true), "isolation comes first: whatever the workload, code that can take the process down belongs in another process"),
-            ("check 300 URLs with an async client", w(Io, 300, true, false), "100 operations or more with an async library: async is the rule from there on"),
+            (
+                "read a 2 KB config file at start-up",
+                w(Light, 1, true, false),
+                "there is almost nothing to do: any concurrency costs more than it saves, and sequential code is the easiest to get right",
+            ),
+            (
+                "add up 100 numbers",
+                w(Light, 100, false, false),
+                "a few microseconds of work: starting even one thread (about 35 µs here) costs more",
+            ),
+            (
+                "resize 10,000 photos",
+                w(Cpu, 10_000, false, false),
+                "CPU-bound work on independent items: in Rust, threads run in parallel (there is no GIL), and rayon spreads the items over every core",
+            ),
+            (
+                "render one Mandelbrot frame, row by row",
+                w(Cpu, 1_080, false, false),
+                "CPU-bound and data-parallel: rayon's work stealing also balances rows of uneven cost (04/02)",
+            ),
+            (
+                "compress 300 log files",
+                w(Cpu, 300, false, false),
+                "CPU-bound: processes would buy isolation you don't need at a higher start-up and copying cost; Python needs them only because of the GIL",
+            ),
+            (
+                "download 20 files with a blocking HTTP client",
+                w(Io, 20, false, false),
+                "a few blocking waits: a thread each (or a small pool) overlaps them simply, as in 03/01",
+            ),
+            (
+                "fetch 50 pages, an async client available",
+                w(Io, 50, true, false),
+                "low volume (under 100 operations): threads are as fast here and simpler; async pays off at high volume (the 'asyncio is always faster' myth)",
+            ),
+            (
+                "call 5,000 REST endpoints with an async client",
+                w(Io, 5_000, true, false),
+                "high-volume waiting: thousands of tasks cost kilobytes each where threads cost a stack and a spawn each (06/01)",
+            ),
+            (
+                "a chat server holding 10,000 open websockets",
+                w(Io, 10_000, true, false),
+                "ten thousand mostly idle connections: one task each is cheap, one thread each is not",
+            ),
+            (
+                "2,000 queries through a legacy blocking database driver",
+                w(Io, 2_000, false, false),
+                "only a blocking library exists: async would have to hand every call to a thread anyway (spawn_blocking), so use a pool of threads directly",
+            ),
+            (
+                "crawl 1,000 pages and parse each",
+                w(Mixed, 1_000, true, false),
+                "waiting and computing together: async for the fetches, a thread pool for the parsing, overlapped (08/01)",
+            ),
+            (
+                "a web API that hashes passwords per request",
+                w(Mixed, 5_000, true, false),
+                "many requests (async) with CPU-heavy work in each: move the hashing off the runtime (06/03)",
+            ),
+            (
+                "run an image decoder written in C, which can crash, on user uploads",
+                w(Cpu, 500, false, true),
+                "a crash in a thread takes the whole program down; a crash in a worker process takes only that worker (05/03)",
+            ),
+            (
+                "transcode videos with a library that leaks memory",
+                w(Cpu, 40, false, true),
+                "a process gives its memory back when it ends: restart workers to contain the leak",
+            ),
+            (
+                "fetch pages through a scraper plugin that may hang or crash",
+                w(Io, 200, true, true),
+                "isolation comes first: whatever the workload, code that can take the process down belongs in another process",
+            ),
+            (
+                "check 300 URLs with an async client",
+                w(Io, 300, true, false),
+                "100 operations or more with an async library: async is the rule from there on",
+            ),
         ];
         table
             .into_iter()
@@ -302,10 +379,7 @@ pub mod models {
         } else {
             ""
         };
-        format!(
-            "{kind}: {} operations, {library}{isolation}",
-            w.operations
-        )
+        format!("{kind}: {} operations, {library}{isolation}", w.operations)
     }
 
     #[cfg(test)]
@@ -326,7 +400,10 @@ pub mod models {
             for kind in [Kind::Light, Kind::Cpu, Kind::Io, Kind::Mixed] {
                 assert_eq!(rule(&w(kind, 10, true, true)).0, Model::Processes);
             }
-            assert_eq!(rule(&w(Kind::Mixed, 10, false, false)).0, Model::AsyncWithPool);
+            assert_eq!(
+                rule(&w(Kind::Mixed, 10, false, false)).0,
+                Model::AsyncWithPool
+            );
         }
 
         #[test]
@@ -336,8 +413,22 @@ pub mod models {
             assert_eq!(
                 models,
                 [
-                    Sequential, Sequential, Rayon, Rayon, Rayon, Threads, Threads, Async, Async,
-                    Threads, AsyncWithPool, AsyncWithPool, Processes, Processes, Processes, Async
+                    Sequential,
+                    Sequential,
+                    Rayon,
+                    Rayon,
+                    Rayon,
+                    Threads,
+                    Threads,
+                    Async,
+                    Async,
+                    Threads,
+                    AsyncWithPool,
+                    AsyncWithPool,
+                    Processes,
+                    Processes,
+                    Processes,
+                    Async
                 ]
             );
         }

@@ -8,7 +8,7 @@ use std::thread;
 use measured::app::{App, Job};
 
 struct AppPtr(*mut App);
-// SAFETY (claimed): the app's thread does not touch the app meanwhile.
+// SAFETY: (claimed) the app's thread does not touch the app meanwhile.
 unsafe impl Send for AppPtr {}
 
 pub fn run_app(app: &mut App, job: Job) -> u64 {
@@ -19,6 +19,7 @@ pub fn run_app(app: &mut App, job: Job) -> u64 {
         s.spawn(move || {
             let ptr = ptr;
             while !done.load(Ordering::SeqCst) {
+                // SAFETY: (claimed) as above.
                 unsafe { (*ptr.0).tick() };
                 thread::sleep(App::TICK);
             }

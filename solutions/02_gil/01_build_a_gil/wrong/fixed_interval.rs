@@ -46,7 +46,10 @@ impl GilLock for Gil {
         tickets.next += 1;
         while tickets.serving != mine || tickets.held {
             let holder = tickets.serving;
-            let (next, waited) = self.turn.wait_timeout(tickets, Duration::from_millis(5)).unwrap();
+            let (next, waited) = self
+                .turn
+                .wait_timeout(tickets, Duration::from_millis(5))
+                .unwrap();
             tickets = next;
             // A whole interval and the same holder: ask it to let go.
             if waited.timed_out() && tickets.held && tickets.serving == holder {
