@@ -17,7 +17,11 @@
 //! it also refuses links that point outside `src/`, and a `src/` that is a
 //! link itself.
 //!
-//! A file that does not parse yields no finding: the compiler will say why.
+//! A file is read twice: as tokens for the own-work rules (so that macro
+//! bodies, `cfg_attr` and files meant for `include!` are read too), and as
+//! a syntax tree for the lock rule. A file that does not tokenize yields no
+//! finding, and one that does not parse no lock finding: the compiler will
+//! say why.
 
 mod ordering;
 mod reach;
