@@ -10,8 +10,9 @@
 //! process's does not); the poison really went to workers and they really
 //! died (the kernel reported children killed by SIGABRT); dead workers were
 //! replaced, not every task given a process of its own (the processes the
-//! OS saw start); more than one worker computed at once (the kernel saw
-//! them runnable together); and no worker was left running or
+//! OS saw start); more than one worker computed at once (tasks of two
+//! workers in progress together, as each worker's `task.run()` stamped
+//! them); and no worker was left running or
 //! unwaited-for, each leftover named. Nothing here counts calls to
 //! `spawner.command()`: a command built is not a process started.
 
@@ -22,14 +23,14 @@ use std::time::Duration;
 use measured::clock::{children_cpu_time, process_cpu_time, thread_cpu_time};
 use measured::kernel::{mix, units_for};
 use measured::measure::parallelism;
-use measured::process::{Answer, Failed, Spawner, Task, WORKER_ARG};
+use measured::process::{Answer, Failed, Spawner, Task, WORKER_ARG, recorded};
 use references::processes::{batch, expected, is_poison, poison_seed};
 use verdict::{Evidence, Report, Status};
 
 use crate::harness::{ms, panic_message, seed};
 use crate::processes::{
-    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, SIDE_BY_SIDE_SHARE, Watched, cleanup_evidence,
-    hung_cause, serve_if_worker, watch,
+    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, Watched, cleanup_evidence, hung_cause,
+    serve_if_worker, watch,
 };
 
 /// The exercise's short name.
@@ -168,7 +169,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
             "{cause} That includes the workers that crashed: a dead child is a zombie until you wait for it, and `wait()` is also how you learn how it died."
         ));
     }
-    let facts = Facts::from_log(&os, workers, cpu);
+    let facts = Facts::from_log(&os, workers, cpu, &outcomes);
     // A process per task spends this process's CPU on starting them: say
     // that first, it is the cause.
     for judge in [
@@ -275,8 +276,12 @@ pub struct Facts {
     pub started: BTreeSet<u32>,
     /// Of those, how many the kernel reported killed by SIGABRT.
     pub aborted: usize,
+    /// The most tasks of two or more workers in progress at once, from the
+    /// start and end each worker's `task.run()` stamped on its answer.
+    pub in_flight: usize,
     /// Of the samples at which a worker was runnable, the share at which
-    /// two or more were.
+    /// two or more were (shown, not graded: under load a worker that has
+    /// just answered stays runnable a while).
     pub share: f64,
     /// Samples at which a worker was runnable.
     pub samples: usize,
@@ -287,8 +292,13 @@ pub struct Facts {
 }
 
 impl Facts {
-    fn from_log(log: &ChildLog, workers: usize, cpu: Cpu) -> Facts {
+    fn from_log(log: &ChildLog, workers: usize, cpu: Cpu, outcomes: &[Outcome]) -> Facts {
+        let answers: Vec<Answer> = outcomes
+            .iter()
+            .filter_map(|o| o.as_ref().ok().copied())
+            .collect();
         Facts {
+            in_flight: recorded(&answers).stats().high_water,
             available: log.available,
             signals: log.signals,
             started: log.candidate_pids(),
@@ -446,30 +456,35 @@ pub fn judge_persistent(outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<St
 
 /// Pure: more than one worker computed at once.
 pub fn judge_side_by_side(_outcomes: &[Outcome], f: &Facts) -> (Evidence, Option<String>) {
-    if !f.available || f.samples < SIDE_BY_SIDE_SAMPLES || f.workers < 2 {
+    let seen = if f.available && f.samples >= SIDE_BY_SIDE_SAMPLES {
+        format!(
+            "; the kernel showed 2 or more runnable at {:.0}% of {} samples at which any was",
+            f.share * 100.0,
+            f.samples
+        )
+    } else {
+        String::new()
+    };
+    if f.workers < 2 || f.in_flight >= 2 {
         return (
-            Evidence::skipped(
+            Evidence::pass(
                 "side by side",
-                "this platform cannot show which processes run (or too few samples): not checked",
+                format!(
+                    "up to {} tasks of the {} workers in progress at once{seen}",
+                    f.in_flight, f.workers
+                ),
             ),
             None,
         );
     }
-    let numbers = format!(
-        "2 or more of the {} workers runnable at {:.0}% of the {} samples at which any was (need {:.0}%)",
-        f.workers,
-        f.share * 100.0,
-        f.samples,
-        SIDE_BY_SIDE_SHARE * 100.0
-    );
-    if f.share >= SIDE_BY_SIDE_SHARE {
-        return (
-            Evidence::pass("side by side", format!("the kernel showed {numbers}")),
-            None,
-        );
-    }
     (
-        Evidence::fail("side by side", format!("the kernel showed {numbers}")),
+        Evidence::fail(
+            "side by side",
+            format!(
+                "never more than {} task of the {} workers in progress at once{seen}",
+                f.in_flight, f.workers
+            ),
+        ),
         Some("One worker at a time did all the work: a crash pool is still a pool. Give each of the `workers` slots its own worker and thread, taking the next task from a shared counter, so that they compute side by side and a crash stops only one of them.".into()),
     )
 }
@@ -503,6 +518,7 @@ mod tests {
             signals: true,
             started: (101..109).collect(),
             aborted: 6,
+            in_flight: 2,
             share: 0.91,
             samples: 86,
             workers: 2,
@@ -618,8 +634,10 @@ mod tests {
 
     #[test]
     fn one_worker_at_a_time_is_not_side_by_side() {
-        // Recorded: one worker replaced on each crash, 1% of 323 samples.
+        // Recorded: one worker replaced on each crash, 1 in flight (and 1%
+        // of 323 samples with two runnable).
         let f = Facts {
+            in_flight: 1,
             share: 0.01,
             samples: 323,
             ..solution()
@@ -627,18 +645,25 @@ mod tests {
         let (e, cause) = judge_side_by_side(&outcomes(), &f);
         assert_eq!(e.status, Status::Fail);
         assert!(cause.unwrap().contains("a crash pool is still a pool"));
-        let at = |share| {
-            judge_side_by_side(
-                &outcomes(),
-                &Facts {
-                    share,
-                    ..solution()
-                },
-            )
-            .0
-            .status
+        // The kernel's share is shown, not graded: 40% with one in flight
+        // is still one at a time.
+        let busy = Facts {
+            in_flight: 1,
+            share: 0.4,
+            ..solution()
         };
-        assert_eq!(at(SIDE_BY_SIDE_SHARE), Status::Pass);
-        assert_eq!(at(SIDE_BY_SIDE_SHARE - 0.001), Status::Fail);
+        assert_eq!(
+            judge_side_by_side(&outcomes(), &busy).0.status,
+            Status::Fail
+        );
+        let one_slot = Facts {
+            in_flight: 1,
+            workers: 1,
+            ..solution()
+        };
+        assert_eq!(
+            judge_side_by_side(&outcomes(), &one_slot).0.status,
+            Status::Pass
+        );
     }
 }

@@ -8,8 +8,9 @@
 //! process start, never this one); the pool is persistent (`new` and the
 //! maps together start no more than `workers` processes, counted by the
 //! OS, from /proc and SIGCHLD, not by calls to `spawner.command()`); a map
-//! keeps more than one worker computing at once (the kernel saw them
-//! runnable together); dropping the pool leaves no worker running or
+//! keeps more than one worker computing at once (tasks of two workers in
+//! progress together, as each worker's `task.run()` stamped them, and the
+//! kernel saw the workers run at all); dropping the pool leaves no worker running or
 //! unwaited-for, each leftover named; and 10,000 tiny tasks go at least 5
 //! times faster than a process per task, measured in the same run (the
 //! per-task cost of starting a worker, times 10,000). The checker's own
@@ -29,8 +30,8 @@ use verdict::{Evidence, Report, Status, Timeline};
 
 use crate::harness::{ms, seed};
 use crate::processes::{
-    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, SIDE_BY_SIDE_SHARE, Watched, cleanup_evidence,
-    hung_cause, process_per_task, reference_run, reference_spawner, serve_if_worker, watch,
+    ChildLog, ChildWatch, SIDE_BY_SIDE_SAMPLES, Watched, cleanup_evidence, hung_cause,
+    process_per_task, reference_run, reference_spawner, serve_if_worker, watch,
 };
 use crate::worker_processes::wrong_answers;
 
@@ -237,9 +238,31 @@ pub fn check<P: 'static>(
         return report.with(evidence).diagnose(cause);
     }
 
-    // Side by side: more than one worker computing at once.
+    // Side by side: more than one worker computing at once, from when each
+    // task ran as the workers' `task.run()` stamped it (a pool that feeds
+    // one worker at a time never has two tasks of two workers in progress:
+    // it reads one worker's answers before the next worker gets a batch),
+    // and from the kernel (workers that never once ran did not compute).
+    let in_flight = session
+        .rounds
+        .iter()
+        .map(|r| &r.1)
+        .chain(std::iter::once(&session.warm))
+        .filter(|answers| !answers.is_empty())
+        .map(|answers| recorded(answers).stats().high_water)
+        .max()
+        .unwrap_or(0);
     let (share, busy_samples) = session.os.share_busy(2);
-    let (evidence, cause) = judge_side_by_side(session.os.available, share, busy_samples, workers);
+    let (evidence, cause) = judge_side_by_side(
+        in_flight,
+        &KernelSeen {
+            available: session.os.available,
+            share,
+            busy_samples,
+            all_samples: session.os.samples,
+        },
+        workers,
+    );
     let side_by_side = evidence.status != Status::Fail;
     report.push(evidence);
     if let Some(cause) = cause {
@@ -387,37 +410,69 @@ pub fn judge_persistent(c: &StartCounts) -> Option<(Evidence, String)> {
     Some((Evidence::fail("persistent", summary), cause))
 }
 
-/// Pure: the `side by side` evidence: of the `samples` at which the kernel
-/// showed one of the candidate's workers runnable, the `share` at which two
-/// or more were.
+/// What the kernel showed of the candidate's workers over a session.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct KernelSeen {
+    /// Could it show processes at all?
+    pub available: bool,
+    /// Of the samples at which a worker was runnable, the share at which
+    /// two or more were (shown, not graded: under load a worker that has
+    /// just answered stays runnable a while).
+    pub share: f64,
+    /// Samples at which a worker was runnable.
+    pub busy_samples: usize,
+    /// Samples in all.
+    pub all_samples: usize,
+}
+
+/// Pure: the `side by side` evidence. `in_flight` is the most tasks of the
+/// candidate's workers in progress at once, from the start and end each
+/// worker's `task.run()` stamped on its answer (on a clock all processes
+/// share); `kernel` is what the kernel showed.
 pub fn judge_side_by_side(
-    available: bool,
-    share: f64,
-    samples: usize,
+    in_flight: usize,
+    kernel: &KernelSeen,
     workers: usize,
 ) -> (Evidence, Option<String>) {
-    if !available || samples < SIDE_BY_SIDE_SAMPLES || workers < 2 {
+    // Workers that never once showed runnable over a whole session did not
+    // compute the answers, whatever pids the answers carry.
+    if kernel.available && kernel.busy_samples < 2 && kernel.all_samples >= 100 {
         return (
-            Evidence::skipped(
+            Evidence::fail(
                 "side by side",
-                "this platform cannot show which processes run (or too few samples): not checked",
+                format!(
+                    "the kernel showed a worker runnable at {} of {} samples: your workers never computed",
+                    kernel.busy_samples, kernel.all_samples
+                ),
+            ),
+            Some("The answers were not computed by the pool's workers: every task must go to a worker, which runs `task.run()` and sends the answer back unchanged.".into()),
+        );
+    }
+    let seen = if kernel.available && kernel.busy_samples >= SIDE_BY_SIDE_SAMPLES {
+        format!(
+            "; the kernel showed 2 or more runnable at {:.0}% of {} samples at which any was",
+            kernel.share * 100.0,
+            kernel.busy_samples
+        )
+    } else {
+        String::new()
+    };
+    if workers < 2 || in_flight >= 2 {
+        return (
+            Evidence::pass(
+                "side by side",
+                format!(
+                    "up to {in_flight} tasks of the {workers} workers in progress at once{seen}"
+                ),
             ),
             None,
         );
     }
-    let numbers = format!(
-        "2 or more of the {workers} workers runnable at {:.0}% of the {samples} samples at which any was (need {:.0}%)",
-        share * 100.0,
-        SIDE_BY_SIDE_SHARE * 100.0
-    );
-    if share >= SIDE_BY_SIDE_SHARE {
-        return (
-            Evidence::pass("side by side", format!("the kernel showed {numbers}")),
-            None,
-        );
-    }
     (
-        Evidence::fail("side by side", format!("the kernel showed {numbers}")),
+        Evidence::fail(
+            "side by side",
+            format!("never more than {in_flight} task of the {workers} workers in progress at once{seen}"),
+        ),
         Some("One worker computed at a time: each batch was sent and its answers read before the next batch went out, so the other workers waited. Keep every worker busy: one thread per worker that takes the next batch as soon as its worker is free (or send every worker a batch before reading any answer).".into()),
     )
 }
@@ -594,21 +649,43 @@ mod tests {
 
     #[test]
     fn side_by_side_is_probed_at_its_edge() {
-        // Recorded: the solution 88% and 92%, one worker fed at a time 1%.
-        let status = |share, samples| judge_side_by_side(true, share, samples, 2).0.status;
-        assert_eq!(status(0.88, 120), Status::Pass);
-        assert_eq!(status(0.01, 194), Status::Fail);
-        assert_eq!(status(SIDE_BY_SIDE_SHARE, 120), Status::Pass);
-        assert_eq!(status(SIDE_BY_SIDE_SHARE - 0.001, 120), Status::Fail);
-        assert_eq!(status(0.0, SIDE_BY_SIDE_SAMPLES - 1), Status::Skipped);
+        // Recorded: the solution 2 in flight; one worker fed at a time 1,
+        // whatever the kernel showed (33% and 40% runnable under load).
+        let kernel = |share, busy| KernelSeen {
+            available: true,
+            share,
+            busy_samples: busy,
+            all_samples: 600,
+        };
+        let status = |in_flight, k: KernelSeen| judge_side_by_side(in_flight, &k, 2).0.status;
+        assert_eq!(status(2, kernel(0.9, 120)), Status::Pass);
+        assert_eq!(status(1, kernel(0.4, 171)), Status::Fail);
+        assert_eq!(status(1, kernel(0.01, 194)), Status::Fail);
+        // One worker asked for: one in flight is all there can be.
         assert_eq!(
-            judge_side_by_side(false, 0.0, 500, 2).0.status,
-            Status::Skipped
+            judge_side_by_side(1, &kernel(0.0, 50), 1).0.status,
+            Status::Pass
         );
-        assert_eq!(
-            judge_side_by_side(true, 0.0, 500, 1).0.status,
-            Status::Skipped
+        // Never runnable in a whole session: the answers came from elsewhere
+        // (the parent, relabelled with idle workers' pids).
+        let (e, cause) = judge_side_by_side(2, &kernel(0.0, 0), 2);
+        assert_eq!(e.status, Status::Fail);
+        assert!(
+            cause
+                .unwrap()
+                .contains("not computed by the pool's workers")
         );
+        assert_eq!(status(2, kernel(0.0, 2)), Status::Pass);
+        let short = KernelSeen {
+            all_samples: 99,
+            ..kernel(0.0, 0)
+        };
+        assert_eq!(status(2, short), Status::Pass);
+        let blind = KernelSeen {
+            available: false,
+            ..kernel(0.0, 0)
+        };
+        assert_eq!(status(2, blind), Status::Pass);
     }
 
     #[test]

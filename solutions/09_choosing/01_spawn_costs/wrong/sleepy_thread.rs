@@ -1,5 +1,6 @@
-//! Wrong: each thread sleeps for a millisecond "to do something", so the
-//! thread figure measures the sleep, not the cost of a thread.
+//! Wrong: each thread sleeps for five milliseconds "to do something", so
+//! the thread figure measures the sleep, not the cost of a thread (more
+//! than a process costs: the order is wrong).
 
 use std::time::{Duration, Instant};
 
@@ -18,12 +19,12 @@ pub fn measure(spawner: &Spawner) -> SpawnCosts {
         start.elapsed() / 10_000
     });
     let start = Instant::now();
-    for _ in 0..100 {
-        std::thread::spawn(|| std::thread::sleep(Duration::from_millis(1)))
+    for _ in 0..40 {
+        std::thread::spawn(|| std::thread::sleep(Duration::from_millis(5)))
             .join()
             .unwrap();
     }
-    let thread = start.elapsed() / 100;
+    let thread = start.elapsed() / 40;
     let start = Instant::now();
     for _ in 0..30 {
         spawner.command().status().unwrap();
