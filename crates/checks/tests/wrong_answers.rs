@@ -334,6 +334,18 @@ fixtures! {
         "../../../solutions/07_channels/02_select/wrong/blocking_recv.rs",
         |f| checks::select::check(f::batcher),
         "correct", "select!";
+    select_empty_flush:
+        "../../../solutions/07_channels/02_select/wrong/empty_flush.rs",
+        |f| checks::select::check(f::batcher),
+        "correct", "An empty batch was sent";
+    select_empty_last_batch:
+        "../../../solutions/07_channels/02_select/wrong/empty_last_batch.rs",
+        |f| checks::select::check(f::batcher),
+        "correct", "An empty batch was sent";
+    select_timer_kept_after_flush:
+        "../../../solutions/07_channels/02_select/wrong/timer_kept_after_flush.rs",
+        |f| checks::select::check(f::batcher),
+        "on time", "flushed batch's deadline";
     select_busy_poll:
         "../../../solutions/07_channels/02_select/wrong/busy_poll.rs",
         |f| checks::select::check(f::batcher),
