@@ -175,6 +175,57 @@ fn a_source_that_reaches_outside_its_crate_fails_before_it_is_built() {
 }
 
 #[test]
+fn a_relaxed_lock_fails_where_the_course_reads_for_it() {
+    let course = Course::new("memory_ordering");
+    std::fs::write(
+        course.root().join("exercises/01_basics/01_pass/src/lib.rs"),
+        r#"//! The answer, behind a lock of my own.
+
+use std::cell::UnsafeCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+struct Locked {
+    taken: AtomicBool,
+    value: UnsafeCell<u32>,
+}
+
+// SAFETY: `value` is only read while `taken` is held.
+unsafe impl Sync for Locked {}
+
+static ANSWER: Locked = Locked {
+    taken: AtomicBool::new(false),
+    value: UnsafeCell::new(42),
+};
+
+/// The answer.
+pub fn answer() -> u32 {
+    while ANSWER.taken.swap(true, Ordering::Relaxed) {
+        std::hint::spin_loop();
+    }
+    // SAFETY: the lock is held.
+    let value = unsafe { *ANSWER.value.get() };
+    ANSWER.taken.store(false, Ordering::Relaxed);
+    value
+}
+"#,
+    )
+    .unwrap();
+    // The lock rule applies where course.toml asks for it only.
+    let (code, stdout, _) = course.run(&["run", "pass"]);
+    assert_eq!(code, 0, "{stdout}");
+    let path = course.root().join("course.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replacen(
+        "points = 10\n",
+        "points = 10\nsource_rules = [\"memory_ordering\"]\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let (code, stdout, _) = course.run(&["run", "pass"]);
+    assert_eq!(code, 1, "{stdout}");
+    snapshot!(course, "run_memory_ordering", stdout);
+}
+
+#[test]
 fn a_panic_without_a_report_is_a_crash_with_its_message() {
     let course = Course::new("panics");
     let (code, stdout, _) = course.run(&["run", "panics"]);
