@@ -79,3 +79,138 @@ pub fn raise_open_files_limit() {
         }
     }
 }
+
+/// The threads of this process that are alive now (Linux): ids of tasks
+/// under /proc/self/task, leaving out those already exiting (states Z and
+/// X). `None` where there is no /proc.
+pub(crate) fn live_threads() -> Option<std::collections::HashSet<u32>> {
+    let entries = std::fs::read_dir("/proc/self/task").ok()?;
+    let mut live = std::collections::HashSet::new();
+    for entry in entries.flatten() {
+        let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let state = stat
+            .rfind(')')
+            .and_then(|i| stat[i + 1..].split_whitespace().next());
+        if !matches!(state, Some("Z" | "X")) {
+            live.insert(tid);
+        }
+    }
+    Some(live)
+}
+
+/// How many threads alive now were not alive `before`, giving threads that
+/// are ending up to half a second to be gone. `None` without /proc.
+pub(crate) fn threads_left(before: &Option<std::collections::HashSet<u32>>) -> Option<usize> {
+    let before = before.as_ref()?;
+    let deadline = std::time::Instant::now() + Duration::from_millis(500);
+    loop {
+        let now = live_threads()?;
+        let new = now.difference(before).count();
+        if new == 0 || std::time::Instant::now() > deadline {
+            return Some(new);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The tasks alive on the current tokio runtime (call it inside one).
+pub(crate) fn alive_tasks() -> usize {
+    tokio::runtime::Handle::current()
+        .metrics()
+        .num_alive_tasks()
+}
+
+/// How many times each of `0..n` appears in `asked`, and the pages outside
+/// `0..n` asked for: (asked more than once, never asked, strangers).
+pub(crate) fn ask_counts(asked: &[usize], wanted: &[usize]) -> AskCounts {
+    let mut counts = std::collections::HashMap::new();
+    for &p in asked {
+        *counts.entry(p).or_insert(0usize) += 1;
+    }
+    let twice = wanted
+        .iter()
+        .filter(|p| counts.get(p).is_some_and(|&c| c > 1))
+        .count();
+    let never = wanted.iter().filter(|p| !counts.contains_key(p)).count();
+    let strangers = asked.iter().filter(|p| !wanted.contains(p)).count();
+    AskCounts {
+        requests: asked.len(),
+        pages: wanted.len(),
+        twice,
+        never,
+        strangers,
+    }
+}
+
+/// What the server saw asked, against the pages the answer needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct AskCounts {
+    /// Requests for pages.
+    pub requests: usize,
+    /// Pages the answer needs.
+    pub pages: usize,
+    /// Pages asked for more than once.
+    pub twice: usize,
+    /// Pages never asked for.
+    pub never: usize,
+    /// Requests for pages the answer does not need.
+    pub strangers: usize,
+}
+
+impl AskCounts {
+    /// Exactly one request per page, and nothing else.
+    pub fn once_each(&self) -> bool {
+        self.twice == 0 && self.never == 0 && self.strangers == 0 && self.requests == self.pages
+    }
+
+    /// The evidence line and, when it fails, the cause.
+    pub fn judge(&self, on: &str) -> Result<String, (String, String)> {
+        let line = format!(
+            "{on}: the server got {} requests for {} pages",
+            self.requests, self.pages
+        );
+        if self.once_each() {
+            return Ok(format!("{line}, one for each"));
+        }
+        let line = format!(
+            "{line}: {} asked more than once, {} never asked{}",
+            self.twice,
+            self.never,
+            if self.strangers > 0 {
+                format!(", {} requests for pages not in the list", self.strangers)
+            } else {
+                String::new()
+            }
+        );
+        let cause = if self.never > 0 {
+            "Some pages were never fetched, yet an answer came back for them: every page must be fetched, in every call (a page's text changes from call to call, so it can be neither remembered nor made up)."
+        } else {
+            "Fetch each URL exactly once per call: a page asked for twice makes the server work twice for one answer (and a request made only for show is still a request)."
+        };
+        Err((line, cause.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ask_counts_need_exactly_one_request_per_page() {
+        let wanted = [3, 5, 9];
+        assert!(ask_counts(&[9, 3, 5], &wanted).once_each());
+        let twice = ask_counts(&[9, 3, 5, 3], &wanted);
+        assert_eq!((twice.twice, twice.never), (1, 0));
+        assert!(twice.judge("x").unwrap_err().1.contains("exactly once"));
+        let few = ask_counts(&[9], &wanted);
+        assert_eq!(few.never, 2);
+        assert!(few.judge("x").unwrap_err().1.contains("never fetched"));
+        assert!(!ask_counts(&[9, 3, 5, 4], &wanted).once_each());
+        assert!(ask_counts(&[], &[]).once_each());
+    }
+}

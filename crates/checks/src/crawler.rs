@@ -1,10 +1,13 @@
 //! 08/01 crawler: fetch pages with an async client while a thread pool
 //! parses the ones already fetched.
 //!
-//! The check measures, in the same run, the checker's own fetch-only time
-//! (the same pages, the same limit) and its own parse-only time (rayon on
-//! every core), and proves: every result right, in order; the server's
-//! limit respected; the whole crawl within 1.3 times the longer of the two
+//! Each round the pages' text changes (a salt only the checker's page table
+//! knows) and parses cost unevenly, from page to page. The check measures,
+//! in the same round, the checker's own fetch-only time (the same pages,
+//! the same limit) and its own parse-only time (rayon on every core), which
+//! give the round's right answers, and proves: every result right, in
+//! order, in every round; the server's limit respected; one request and one
+//! parse per page, none still running when `crawl` returned; the whole crawl within 1.3 times the longer of the two
 //! (fetching and parsing overlapped, not one after the other); and a
 //! heartbeat on the runtime never silent for more than 20 ms (the parsing
 //! ran off the runtime's thread).
@@ -19,8 +22,9 @@ use measured::crawl::Parser;
 use measured::fetch::{Client, FetchError};
 use measured::heartbeat::Heartbeat;
 use measured::server::{LatencyServer, ServerConfig};
-use measured::witness::overlap;
+use measured::witness::{InFlightWitness, overlap};
 use rayon::prelude::*;
+use references::pages::SecretPages;
 use verdict::{Evidence, Report};
 
 use crate::asynch::block_on_watched;
@@ -47,7 +51,7 @@ pub const MIN_OVERLAP: f64 = 0.5;
 /// Measured rounds of each.
 pub const ROUNDS: usize = 2;
 /// How long a run may take before the check calls it hung.
-pub const LIMIT: Duration = Duration::from_secs(5);
+pub const LIMIT: Duration = Duration::from_secs(20);
 
 /// What the learner writes: fetch `urls` (at most `limit` at once), parse
 /// each page with `parser`, results in URL order.
@@ -75,11 +79,128 @@ struct Round {
     parse_only: Duration,
     crawl: Duration,
     results: Vec<Result<u64, FetchError>>,
+    /// The right results this round (the checker's own fetch and parse).
+    want: Vec<Result<u64, FetchError>>,
+    /// Whether the checker's own fetch got every page right.
+    own_fetch_right: bool,
+    work: Work,
     gap: Duration,
     /// How much parsing and fetching overlapped (see `witness::overlap`).
     overlap: f64,
     /// Requests in flight, then the parsing threads.
     timeline: verdict::Timeline,
+}
+
+/// The work one crawl did, as the server and the parser's witness saw it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Work {
+    /// What the server was asked, against the pages.
+    pub asked: crate::asynch::AskCounts,
+    /// Parses that ended while `crawl` ran.
+    pub parses: usize,
+    /// Parses still running when `crawl` returned.
+    pub parsing_at_return: usize,
+    /// Requests turned away by the server's limit.
+    pub rejected: usize,
+}
+
+/// Judges a round's results: `earlier` holds the results of earlier rounds,
+/// to name a stale answer.
+pub(crate) fn judge_results(
+    round: usize,
+    got: &[Result<u64, FetchError>],
+    want: &[Result<u64, FetchError>],
+    earlier: &[Result<u64, FetchError>],
+    rejected: usize,
+) -> Result<(), (String, String)> {
+    if got == want {
+        return Ok(());
+    }
+    let line = if got.len() != want.len() {
+        format!(
+            "round {round}: {} results for {} pages",
+            got.len(),
+            want.len()
+        )
+    } else {
+        let wrong = got.iter().zip(want).filter(|(a, b)| a != b).count();
+        format!("round {round}: {wrong} of {} results wrong", want.len())
+    };
+    let stale = got
+        .iter()
+        .zip(want)
+        .any(|(g, w)| g != w && g.is_ok() && earlier.contains(g));
+    let cause = if rejected > 0 {
+        format!(
+            "The server turned {rejected} requests away: keep at most `limit` requests in flight (a semaphore, as in 06/02)."
+        )
+    } else if stale {
+        "Results came from an earlier call, not from this one's pages: the pages change from call to call (each carries a fresh salt), so results kept from before (in a `static`, say) are stale. Fetch and parse every page in every call.".to_owned()
+    } else {
+        "Return `parser.parse(&page)` for each URL, in the order of the URLs.".to_owned()
+    };
+    Err((line, cause))
+}
+
+/// Judges the work a round did: one request and one parse per page, no
+/// parse still running when `crawl` returned.
+pub(crate) fn judge_work(
+    round: usize,
+    work: &Work,
+    pages: usize,
+) -> Result<(), (&'static str, String, String)> {
+    if work.parsing_at_return > 0 {
+        return Err((
+            "cleaned up",
+            format!(
+                "round {round}: {} parse(s) still running when `crawl` returned",
+                work.parsing_at_return
+            ),
+            "Parsing went on after `crawl` returned: work handed to the pool and never waited for runs on for nobody. Wait for every parse you start.".to_owned(),
+        ));
+    }
+    if let Err((line, cause)) = work.asked.judge(&format!("round {round}")) {
+        return Err(("one request each", line, cause));
+    }
+    if work.parses != pages {
+        return Err((
+            "one parse each",
+            format!("round {round}: {} parses for {pages} pages", work.parses),
+            "Parse each page exactly once: a parse is CPU time, and parses made for show (while the pages are still being fetched, say) are work the crawl did not need.".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// What the speed rule concluded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Speed {
+    /// Within [`SLACK`] times the longer of fetching and parsing alone.
+    Pass,
+    /// Slower than that.
+    TooSlow,
+    /// The two alone took too different times for the overlap to show.
+    Inconclusive,
+}
+
+/// The speed rule: the crawl within [`SLACK`] x max(fetch alone, parse
+/// alone), judged only when the shorter of the two is at least half the
+/// longer (otherwise fetching then parsing would pass too).
+pub(crate) fn judge_speed(crawl: Duration, fetch_only: Duration, parse_only: Duration) -> Speed {
+    let ideal = fetch_only.max(parse_only).as_secs_f64();
+    let shorter = fetch_only.min(parse_only).as_secs_f64();
+    if shorter < 0.5 * ideal {
+        Speed::Inconclusive
+    } else if crawl.as_secs_f64() > ideal * SLACK {
+        Speed::TooSlow
+    } else {
+        Speed::Pass
+    }
+}
+
+/// Whether fetching and parsing overlapped enough.
+pub(crate) fn overlapped(overlap: f64) -> bool {
+    overlap >= MIN_OVERLAP
 }
 
 /// Checks a `crawl`.
@@ -96,10 +217,14 @@ where
     let _ = rayon::ThreadPoolBuilder::new()
         .start_handler(|_| crate::asynch::lower_this_threads_priority())
         .build_global();
-    let server = match LatencyServer::start(ServerConfig {
-        latency: LATENCY,
-        max_in_flight: Some(LIMIT_IN_FLIGHT),
-    }) {
+    let book = Arc::new(SecretPages::uniform(LATENCY));
+    let server = match LatencyServer::serving(
+        ServerConfig {
+            latency: LATENCY,
+            max_in_flight: Some(LIMIT_IN_FLIGHT),
+        },
+        book.clone(),
+    ) {
         Ok(server) => Arc::new(server),
         Err(e) => {
             return report.with(Evidence::inconclusive(
@@ -109,17 +234,23 @@ where
         }
     };
     let urls: Vec<String> = (0..PAGES).map(|i| server.page_url(i)).collect();
-    let parser = Parser::new(PARSE_CPU);
-    let want: Vec<Result<u64, FetchError>> = (0..PAGES)
-        .map(|i| Ok(parser.parse(&server.expected_page(i))))
-        .collect();
+    let wanted: Vec<usize> = (0..PAGES).collect();
+    let parses = InFlightWitness::new();
+    let parser = Parser::watched(PARSE_CPU, parses.clone());
 
     let run = {
-        let (urls, parser, server) = (urls.clone(), parser.clone(), Arc::clone(&server));
+        let (urls, parser, server, book) = (
+            urls.clone(),
+            parser.clone(),
+            Arc::clone(&server),
+            Arc::clone(&book),
+        );
         block_on_watched(LIMIT, false, move || async move {
             let mut rounds = Vec::new();
             for _ in 0..ROUNDS {
-                // The checker's own fetch alone, then its own parse alone.
+                // New pages, then the checker's own fetch alone and its own
+                // parse alone: they give this round's right answers.
+                book.next_round();
                 let client = Client::http();
                 let permits = tokio::sync::Semaphore::new(LIMIT_IN_FLIGHT);
                 let t = Instant::now();
@@ -129,10 +260,16 @@ where
                 }))
                 .await;
                 let fetch_only = t.elapsed();
+                let own_fetch_right = pages
+                    .iter()
+                    .enumerate()
+                    .all(|(i, page)| *page == book.expected(i));
                 let t = Instant::now();
                 // (It blocks this thread: nothing else runs on it now.)
-                let parsed: Vec<u64> = pages.par_iter().map(|page| parser.parse(page)).collect();
-                std::hint::black_box(parsed);
+                let want: Vec<Result<u64, FetchError>> = pages
+                    .par_iter()
+                    .map(|page| Ok(parser.parse(page)))
+                    .collect();
                 let parse_only = t.elapsed();
 
                 // Then yours, beside a heartbeat.
@@ -148,8 +285,8 @@ where
                     })
                 };
                 tokio::time::sleep(Duration::from_millis(5)).await;
-                server.witness().reset();
-                parser.witness().reset();
+                server.reset();
+                parses.reset();
                 let t = Instant::now();
                 let results = crawl(
                     Client::http(),
@@ -159,16 +296,26 @@ where
                 )
                 .await;
                 let done = Instant::now();
+                let parsing_at_return = parses.in_flight();
                 stop.store(true, Ordering::Relaxed);
                 let _ = ticking.await;
+                let work = Work {
+                    asked: crate::asynch::ask_counts(&server.asked(), &wanted),
+                    parses: parses.stats().items,
+                    parsing_at_return,
+                    rejected: server.stats().rejected,
+                };
                 rounds.push(Round {
                     fetch_only,
                     parse_only,
                     crawl: done - t,
                     results,
+                    want,
+                    own_fetch_right,
+                    work,
                     gap: heartbeat.worst_gap(t, done),
-                    overlap: overlap(&server.witness().spans(), &parser.witness().spans()),
-                    timeline: crawl_timeline(&server, &parser, t),
+                    overlap: overlap(&server.witness().spans(), &parses.spans()),
+                    timeline: crawl_timeline(&server, &parses, t),
                 });
             }
             rounds
@@ -185,32 +332,37 @@ where
                 .diagnose("Your `crawl` never finished. Is a task awaiting a result nobody sends (a `oneshot` sender dropped without sending, a parse that never ran), or a permit never given back?");
         }
     };
-    let stats = server.stats();
-    if let Some(round) = rounds.iter().find(|r| r.results != want) {
-        let line = if round.results.len() != want.len() {
-            format!("{} results for {PAGES} pages", round.results.len())
-        } else {
-            let wrong = round
-                .results
-                .iter()
-                .zip(&want)
-                .filter(|(a, b)| a != b)
-                .count();
-            format!("{wrong} of {PAGES} results wrong")
-        };
-        let cause = if stats.rejected > 0 {
-            format!(
-                "The server turned {} requests away: keep at most `limit` requests in flight (a semaphore, as in 06/02).",
-                stats.rejected
-            )
-        } else {
-            "Return `parser.parse(&page)` for each URL, in the order of the URLs.".to_owned()
-        };
-        return report.with(Evidence::fail("correct", line)).diagnose(cause);
+    if rounds.iter().any(|r| !r.own_fetch_right) {
+        return report.with(Evidence::inconclusive(
+            "correct",
+            "the checker's own fetch did not get every page right: the latency server is in trouble on this machine",
+        ));
+    }
+    let mut earlier: Vec<Result<u64, FetchError>> = Vec::new();
+    for (i, round) in rounds.iter().enumerate() {
+        if let Err((line, cause)) = judge_results(
+            i + 1,
+            &round.results,
+            &round.want,
+            &earlier,
+            round.work.rejected,
+        ) {
+            return report.with(Evidence::fail("correct", line)).diagnose(cause);
+        }
+        earlier.extend(round.want.iter().cloned());
     }
     let mut report = report.with(Evidence::pass(
         "correct",
-        format!("{PAGES} of {PAGES} pages fetched and parsed right, in order; the server never turned one away"),
+        format!("{PAGES} of {PAGES} pages fetched and parsed right, in order, in each of {ROUNDS} rounds; the server never turned one away"),
+    ));
+    for (i, round) in rounds.iter().enumerate() {
+        if let Err((name, line, cause)) = judge_work(i + 1, &round.work, PAGES) {
+            return report.with(Evidence::fail(name, line)).diagnose(cause);
+        }
+    }
+    report.push(Evidence::pass(
+        "one request each",
+        format!("one request and one parse per page in each of {ROUNDS} rounds, none still running when `crawl` returned"),
     ));
 
     report.timeline = rounds.last().map(|r| r.timeline.clone());
@@ -225,7 +377,7 @@ where
     let ideal = fetch_only.max(parse_only);
     report.chart = Some(time_chart(
         format!(
-            "{PAGES} pages: {} latency, {LIMIT_IN_FLIGHT} at a time; {} of parsing each",
+            "{PAGES} pages: {} latency, {LIMIT_IN_FLIGHT} at a time; {} of parsing each on average",
             ms(LATENCY),
             ms(PARSE_CPU)
         ),
@@ -242,7 +394,7 @@ where
         ms(gap),
         ms(MAX_GAP)
     );
-    if gap > MAX_GAP {
+    if !crate::dont_block::responsive(gap) {
         report.push(Evidence::fail("responsive", line));
         return report.diagnose("The runtime's thread was blocked: parsing is CPU work and ran on it. Hand each page to a thread pool (`rayon::spawn` with a `tokio::sync::oneshot` channel back, or `tokio::task::spawn_blocking`) and await the result.");
     }
@@ -256,7 +408,7 @@ where
         together * 100.0,
         MIN_OVERLAP * 100.0
     );
-    if together < MIN_OVERLAP {
+    if !overlapped(together) {
         report.push(Evidence::fail("overlapped", line));
         return report.diagnose("Fetching and parsing took turns instead of overlapping: parse each page as soon as it arrives, on the pool, while the other requests are still in flight. Fetching everything first and then parsing everything adds the two times up.");
     }
@@ -277,32 +429,109 @@ where
         measured: one_after_the_other / crawl.as_secs_f64().max(1e-9),
         ceiling: one_after_the_other / ideal.as_secs_f64().max(1e-9),
     });
-    let shorter = fetch_only.min(parse_only).as_secs_f64();
-    if shorter < 0.5 * ideal.as_secs_f64() {
-        report.push(Evidence::inconclusive(
-            "speed",
-            format!("{line}: parsing and fetching took too different times right now for the overlap to show in the total (the machine is probably busy); graded on the overlap instead"),
-        ));
-        return report;
+    match judge_speed(crawl, fetch_only, parse_only) {
+        Speed::Inconclusive => {
+            report.push(Evidence::inconclusive(
+                "speed",
+                format!("{line}: parsing and fetching took too different times right now for the overlap to show in the total (the machine is probably busy); graded on the overlap instead"),
+            ));
+            report
+        }
+        Speed::TooSlow => {
+            report.push(Evidence::fail("speed", line));
+            report.diagnose("Fetching and parsing overlapped only partly: start each page's parsing as soon as that page arrives, and keep `limit` requests in flight all the time.")
+        }
+        Speed::Pass => {
+            report.push(Evidence::pass("speed", line));
+            report
+        }
     }
-    if crawl.as_secs_f64() > ideal.as_secs_f64() * SLACK {
-        report.push(Evidence::fail("speed", line));
-        return report.diagnose("Fetching and parsing overlapped only partly: start each page's parsing as soon as that page arrives, and keep `limit` requests in flight all the time.");
-    }
-    report.push(Evidence::pass("speed", line));
-    report
 }
 
 /// One crawl as rows: the requests in flight as the server saw them, then
 /// the threads that parsed, from `started`.
-fn crawl_timeline(server: &LatencyServer, parser: &Parser, started: Instant) -> verdict::Timeline {
+fn crawl_timeline(
+    server: &LatencyServer,
+    parses: &InFlightWitness,
+    started: Instant,
+) -> verdict::Timeline {
     let mut timeline = server.witness().slots_since(started, "fetch").captioned(
         "your last crawl: a row per request in flight at once, then a row per thread that parsed",
     );
-    let mut parsing = parser.witness().timeline_since(started);
+    let mut parsing = parses.timeline_since(started);
     for lane in &mut parsing.lanes {
         *lane = format!("parse on {lane}");
     }
     timeline.append(parsing);
     timeline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn the_crawl_may_take_up_to_the_slack_and_no_more() {
+        // 1.3 x 200 ms = 260 ms.
+        assert_eq!(judge_speed(MS(259), MS(200), MS(150)), Speed::Pass);
+        assert_eq!(judge_speed(MS(260), MS(200), MS(150)), Speed::Pass);
+        assert_eq!(judge_speed(MS(261), MS(200), MS(150)), Speed::TooSlow);
+        // One after the other: 350 ms.
+        assert_eq!(judge_speed(MS(350), MS(200), MS(150)), Speed::TooSlow);
+        // The shorter at half the longer is judged; below half it is not.
+        assert_eq!(judge_speed(MS(250), MS(200), MS(100)), Speed::Pass);
+        assert_eq!(judge_speed(MS(250), MS(200), MS(99)), Speed::Inconclusive);
+    }
+
+    #[test]
+    fn the_overlap_needs_half() {
+        assert!(overlapped(MIN_OVERLAP));
+        assert!(overlapped(0.51));
+        assert!(!overlapped(0.49));
+    }
+
+    fn work(asked: &[usize], parses: usize, parsing_at_return: usize) -> Work {
+        Work {
+            asked: crate::asynch::ask_counts(asked, &[0, 1, 2]),
+            parses,
+            parsing_at_return,
+            rejected: 0,
+        }
+    }
+
+    #[test]
+    fn each_page_is_fetched_and_parsed_once() {
+        assert!(judge_work(1, &work(&[0, 1, 2], 3, 0), 3).is_ok());
+        assert_eq!(
+            judge_work(1, &work(&[0, 1, 2, 0, 1, 2], 3, 0), 3)
+                .unwrap_err()
+                .0,
+            "one request each"
+        );
+        assert_eq!(
+            judge_work(1, &work(&[0, 1, 2], 9, 0), 3).unwrap_err().0,
+            "one parse each"
+        );
+        assert_eq!(
+            judge_work(1, &work(&[0, 1, 2], 3, 1), 3).unwrap_err().0,
+            "cleaned up"
+        );
+    }
+
+    #[test]
+    fn stale_results_are_named() {
+        let want = vec![Ok(1), Ok(2)];
+        let earlier = vec![Ok(7), Ok(8)];
+        assert!(judge_results(2, &want, &want, &earlier, 0).is_ok());
+        let stale = judge_results(2, &[Ok(7), Ok(8)], &want, &earlier, 0).unwrap_err();
+        assert!(stale.0.starts_with("round 2: 2 of 2"));
+        assert!(stale.1.contains("earlier call"));
+        let wrong = judge_results(1, &[Ok(2), Ok(1)], &want, &earlier, 0).unwrap_err();
+        assert!(wrong.1.contains("in the order"));
+        let rejected =
+            judge_results(1, &[Ok(1), Err(FetchError::Rejected)], &want, &[], 3).unwrap_err();
+        assert!(rejected.1.contains("turned 3"));
+    }
 }

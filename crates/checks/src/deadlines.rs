@@ -1,23 +1,29 @@
 //! 06/04 deadlines: every request has its own timeout, and the whole batch
 //! an overall deadline after which whatever still runs is cancelled.
 //!
-//! On the paused clock, with latencies and timeouts chosen so that no two
-//! events tie: each outcome (page, timed out, cancelled) is the expected
-//! one; the virtual server saw each request end exactly when it should, at
-//! its answer, its timeout or the deadline, so the work really stopped;
-//! the function returned exactly when the last outcome was known; and the
-//! real time stayed small.
+//! On the paused clock, with latencies (the server's, not in the URL) and
+//! timeouts chosen so that no two events tie, some a millisecond either
+//! side of a threshold: each outcome (page, timed out, cancelled) is the
+//! expected one, pages as the server sent them; no task the call spawned
+//! and no request outlived it, and each job made exactly one request; the
+//! virtual server saw each request end exactly when it should, at its
+//! answer, its timeout or the deadline, so the work really stopped; the
+//! function returned exactly when the last outcome was known; and the real
+//! time stayed small.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use measured::fetch::{Client, Outcome, VirtualServer};
 use measured::kernel::mix;
 use measured::server::ServerConfig;
+use references::pages::SecretPages;
 use verdict::{Evidence, Report};
 
-use crate::asynch::block_on_watched;
+use crate::asynch::{alive_tasks, ask_counts, block_on_watched};
 use crate::gather::hung;
+use crate::gather::{Leftovers, judge_leftovers};
 use crate::harness::{ms, seed};
 use crate::processes::Watched;
 
@@ -42,17 +48,38 @@ where
     crate::main(NAME, || check(fetch));
 }
 
-/// What should become of a request of `latency` with `timeout`: the
-/// outcome's kind and when it is known.
-fn expected(latency: Duration, timeout: Duration) -> (&'static str, Duration) {
+/// What should become of a request of `latency` with `timeout` under
+/// `deadline`: the outcome's kind and when it is known. Whichever comes
+/// first decides. At a tie (two of them at the same instant) either
+/// outcome is right, and this gives the earlier in the order page, timed
+/// out, cancelled; the check's plans have no ties (see [`acceptable`]).
+pub(crate) fn expected(
+    latency: Duration,
+    timeout: Duration,
+    deadline: Duration,
+) -> (&'static str, Duration) {
     let end = latency.min(timeout);
-    if end >= DEADLINE {
-        ("cancelled", DEADLINE)
-    } else if latency < timeout {
+    if end > deadline {
+        ("cancelled", deadline)
+    } else if latency <= timeout {
         ("page", latency)
     } else {
         ("timed out", timeout)
     }
+}
+
+/// Whether `kind` is a right outcome for a job: the expected one, or, at a
+/// tie, any of the tied ones.
+pub(crate) fn acceptable(
+    kind: &str,
+    latency: Duration,
+    timeout: Duration,
+    deadline: Duration,
+) -> bool {
+    let first = latency.min(timeout).min(deadline);
+    (latency == first && kind == "page")
+        || (timeout == first && kind == "timed out")
+        || (deadline == first && kind == "cancelled")
 }
 
 fn kind(outcome: &Outcome) -> &'static str {
@@ -72,7 +99,6 @@ where
 {
     let report = Report::new(NAME);
     let seed = seed();
-    let server = VirtualServer::new(ServerConfig::with_latency(Duration::from_millis(10)));
     // Latencies 10 to 500 ms, timeouts 15 to 505 ms: every kind of outcome.
     let plan: Vec<(Duration, Duration)> = (0..JOBS as u64)
         .map(|i| {
@@ -91,16 +117,34 @@ where
         (ms_(490), ms_(145)), // times out, though it would outlast the deadline
         (ms_(300), ms_(285)), // cancelled: the deadline comes before its timeout
         (ms_(400), ms_(455)), // cancelled
+        // A millisecond either side of each threshold.
+        (ms_(101), ms_(102)), // a page, just in time
+        (ms_(103), ms_(102)), // timed out, just
+        (ms_(251), ms_(400)), // a page, just before the deadline
+        (ms_(253), ms_(400)), // cancelled, just after
+        (ms_(300), ms_(251)), // timed out, just before the deadline
     ];
     for (k, &job) in sure.iter().enumerate() {
-        plan[k * 6 + (mix(seed ^ 0xdead ^ k as u64) % 6) as usize] = job;
+        plan[k * 3 + (mix(seed ^ 0xdead ^ k as u64) % 3) as usize] = job;
     }
+    let book = Arc::new(SecretPages::new(
+        plan.iter().map(|&(latency, _)| latency).collect(),
+        Duration::from_millis(10),
+    ));
+    book.next_round();
+    let server = VirtualServer::serving(
+        ServerConfig::with_latency(Duration::from_millis(10)),
+        book.clone(),
+    );
     let jobs: Vec<(String, Duration)> = plan
         .iter()
         .enumerate()
-        .map(|(i, &(latency, timeout))| (server.page_url_with_latency(i, latency), timeout))
+        .map(|(i, &(_, timeout))| (server.page_url(i), timeout))
         .collect();
-    let want: Vec<(&str, Duration)> = plan.iter().map(|&(l, t)| expected(l, t)).collect();
+    let want: Vec<(&str, Duration)> = plan
+        .iter()
+        .map(|&(l, t)| expected(l, t, DEADLINE))
+        .collect();
     let returns_at = want.iter().map(|w| w.1).max().unwrap_or_default();
 
     let run = {
@@ -110,12 +154,14 @@ where
             let wall = Instant::now();
             let outcomes = fetch(server.client(), jobs, DEADLINE).await;
             let returned = server.now();
+            let wall = wall.elapsed();
+            let at_return = (alive_tasks(), server.stats());
             // Let anything the candidate left running finish or be seen.
             tokio::time::sleep(Duration::from_secs(1)).await;
-            (outcomes, returned, wall.elapsed())
+            (outcomes, returned, wall, at_return)
         })
     };
-    let (outcomes, returned, wall) = match run {
+    let (outcomes, returned, wall, (tasks, at_return)) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
     };
@@ -132,10 +178,11 @@ where
     let mut wrong = Vec::new();
     for (i, (outcome, &(want_kind, at))) in outcomes.iter().zip(&want).enumerate() {
         let page_ok = match outcome {
-            Outcome::Page(p) => *p == server.expected_page(i),
+            Outcome::Page(p) => *p == book.expected(i),
             _ => true,
         };
-        if kind(outcome) != want_kind || !page_ok {
+        let (latency, timeout) = plan[i];
+        if !acceptable(kind(outcome), latency, timeout, DEADLINE) || !page_ok {
             wrong.push((i, kind(outcome), want_kind, at));
         }
     }
@@ -195,8 +242,31 @@ where
 
     report.timeline = Some(crate::gather::virtual_timeline(&server));
 
-    // 2. Each request stopped when its outcome was known.
+    // 2. Nothing outlived the call, and each job made one request.
     let log = server.log();
+    let left = Leftovers {
+        tasks,
+        in_flight: at_return.in_flight,
+        after: server.stats().requests - at_return.requests,
+    };
+    match judge_leftovers(left, "fetch_with_deadlines") {
+        Ok(line) => report.push(Evidence::pass("cleaned up", line)),
+        Err((line, cause)) => {
+            report.push(Evidence::fail("cleaned up", line));
+            return report.diagnose(cause);
+        }
+    }
+    let asked: Vec<usize> = log.iter().map(|r| r.page).collect();
+    let wanted: Vec<usize> = (0..JOBS).collect();
+    match ask_counts(&asked, &wanted).judge("the virtual server") {
+        Ok(line) => report.push(Evidence::pass("one request each", line)),
+        Err((line, cause)) => {
+            report.push(Evidence::fail("one request each", line));
+            return report.diagnose(cause);
+        }
+    }
+
+    // 3. Each request stopped when its outcome was known.
     let mut late = Vec::new();
     for (i, &(want_kind, at)) in want.iter().enumerate() {
         match log.iter().find(|r| r.page == i) {
@@ -226,7 +296,7 @@ where
         format!("the server saw every request end exactly when its outcome was known ({summary})"),
     ));
 
-    // 3. Returned on time.
+    // 4. Returned on time.
     let line = format!(
         "returned at {} of virtual time; the last outcome was known at {}",
         ms(returned),
@@ -250,4 +320,45 @@ where
     }
     report.push(Evidence::pass("never blocks", line));
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MS: fn(u64) -> Duration = Duration::from_millis;
+
+    #[test]
+    fn whichever_comes_first_decides_on_both_sides_of_each_threshold() {
+        let d = MS(252);
+        assert_eq!(expected(MS(101), MS(102), d), ("page", MS(101)));
+        assert_eq!(expected(MS(103), MS(102), d), ("timed out", MS(102)));
+        assert_eq!(expected(MS(251), MS(400), d), ("page", MS(251)));
+        assert_eq!(expected(MS(253), MS(400), d), ("cancelled", d));
+        assert_eq!(expected(MS(300), MS(251), d), ("timed out", MS(251)));
+        assert_eq!(expected(MS(300), MS(253), d), ("cancelled", d));
+    }
+
+    #[test]
+    fn at_a_tie_either_tied_outcome_is_right() {
+        let d = MS(252);
+        // The latency equals the timeout.
+        assert!(acceptable("page", MS(102), MS(102), d));
+        assert!(acceptable("timed out", MS(102), MS(102), d));
+        assert!(!acceptable("cancelled", MS(102), MS(102), d));
+        // The latency equals the deadline.
+        assert!(acceptable("page", d, MS(400), d));
+        assert!(acceptable("cancelled", d, MS(400), d));
+        assert!(!acceptable("timed out", d, MS(400), d));
+        // The timeout equals the deadline.
+        assert!(acceptable("timed out", MS(400), d, d));
+        assert!(acceptable("cancelled", MS(400), d, d));
+        assert!(!acceptable("page", MS(400), d, d));
+        // Away from ties only the first is right.
+        assert!(acceptable("page", MS(40), MS(105), d));
+        assert!(!acceptable("timed out", MS(40), MS(105), d));
+        for (l, t) in [(MS(40), MS(105)), (MS(150), MS(95)), (MS(300), MS(285))] {
+            assert!(acceptable(expected(l, t, d).0, l, t, d));
+        }
+    }
 }

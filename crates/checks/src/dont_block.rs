@@ -2,10 +2,13 @@
 //! blocking legacy library, run as tasks on a single-threaded runtime
 //! beside a heartbeat task that ticks every millisecond.
 //!
-//! The check proves: every response right; and the heartbeat never went
-//! more than 20 ms without a tick while the handlers ran, which is only
-//! possible when the checksum and the legacy call run off the runtime's
-//! thread (`tokio::task::spawn_blocking`, or a rayon pool).
+//! The check proves: every response right (the legacy library answers
+//! with a keyed hash only a call reveals, so an owner cannot be made up);
+//! exactly one legacy call per request, all of them over when the handlers
+//! returned (none for show, none left running); and the heartbeat never
+//! went more than 20 ms without a tick while the handlers ran, which is
+//! only possible when the checksum and the legacy call run off the
+//! runtime's thread (`tokio::task::spawn_blocking`, or a rayon pool).
 
 use std::future::Future;
 use std::sync::Arc;
@@ -14,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use measured::heartbeat::Heartbeat;
 use measured::kernel::units_for;
-use measured::service::{LEGACY_LATENCY, Request, Response, checksum, owner_of};
+use measured::service::{
+    LEGACY_LATENCY, LegacyCalls, Request, Response, checksum, legacy_calls, legacy_lookup,
+};
 use verdict::{Evidence, Report};
 
 use crate::asynch::block_on_watched;
@@ -58,6 +63,66 @@ pub fn requests(seed: u64) -> Vec<Request> {
         .collect()
 }
 
+/// The legacy calls counted before the handlers ran, when they had all
+/// returned, and a while later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Calls {
+    before: LegacyCalls,
+    at_return: LegacyCalls,
+    later: LegacyCalls,
+}
+
+/// Judges the responses against the expected ones.
+pub(crate) fn judge_responses(got: &[Response], want: &[Response]) -> Result<(), (String, String)> {
+    let wrong = got.iter().zip(want).filter(|(g, w)| g != w).count();
+    if wrong == 0 && got.len() == want.len() {
+        return Ok(());
+    }
+    let owners = got
+        .iter()
+        .zip(want)
+        .filter(|(g, w)| g.owner != w.owner)
+        .count();
+    let cause = if owners > 0 {
+        "Some owners are not what `legacy_lookup(id)` answers: the legacy library keys its answers with a secret of its own, so the only way to an owner is the call itself. Make the call (on a blocking thread)."
+    } else {
+        "Each response carries the request's `id`, `checksum(&payload, rounds)` and `legacy_lookup(id)`."
+    };
+    Err((
+        format!(
+            "{wrong} of {} responses are wrong ({owners} owners)",
+            want.len()
+        ),
+        cause.to_owned(),
+    ))
+}
+
+/// Judges the legacy calls: exactly `requests` made while the handlers
+/// ran, all returned by the time the handlers did, none after.
+pub(crate) fn judge_calls(calls: Calls, requests: usize) -> Result<String, (String, String)> {
+    let started = calls.later.started - calls.before.started;
+    let done = calls.at_return.finished - calls.before.finished;
+    let line = format!(
+        "{started} legacy calls for {requests} requests; {done} had returned when the last handler did"
+    );
+    if started == requests && done == requests {
+        return Ok(line);
+    }
+    let cause = if started > requests && done < started {
+        "Legacy calls were still running after the handlers returned: a call started and never awaited (a `spawn_blocking` or a thread whose result nobody waits for, a prefetch for later) holds a blocking thread for nothing. Make exactly one legacy call per request, and await it."
+    } else if started > requests {
+        "More legacy calls than requests: each call holds a blocking thread for its whole latency, so make exactly one legacy call per request, and use its answer."
+    } else {
+        "Fewer legacy calls than requests: every response's owner must come from its own `legacy_lookup(id)` call."
+    };
+    Err((line, cause.to_owned()))
+}
+
+/// Whether the heartbeat's worst gap is within [`MAX_GAP`].
+pub(crate) fn responsive(gap: Duration) -> bool {
+    gap <= MAX_GAP
+}
+
 /// Checks a `handle`.
 pub fn check<F, Fut>(handle: F) -> Report
 where
@@ -67,15 +132,32 @@ where
     let report = Report::new(NAME);
     let requests = requests(seed());
     let cpu = Instant::now();
-    let want: Vec<Response> = requests
+    let sums: Vec<u64> = requests
         .iter()
-        .map(|r| Response {
-            id: r.id,
-            checksum: checksum(&r.payload, r.rounds),
-            owner: owner_of(r.id),
-        })
+        .map(|r| checksum(&r.payload, r.rounds))
         .collect();
     let one_core = cpu.elapsed();
+    // The owners, from the legacy library itself, all calls at once.
+    let owners: Vec<String> = std::thread::scope(|s| {
+        let calls: Vec<_> = requests
+            .iter()
+            .map(|r| s.spawn(move || legacy_lookup(r.id)))
+            .collect();
+        calls
+            .into_iter()
+            .map(|c| c.join().expect("the legacy library does not panic"))
+            .collect()
+    });
+    let want: Vec<Response> = requests
+        .iter()
+        .zip(sums)
+        .zip(owners)
+        .map(|((r, checksum), owner)| Response {
+            id: r.id,
+            checksum,
+            owner,
+        })
+        .collect();
 
     let run = {
         let requests = requests.clone();
@@ -94,6 +176,7 @@ where
             // Let the heartbeat settle, then serve every request at once,
             // each on its own task, as a server would.
             tokio::time::sleep(Duration::from_millis(10)).await;
+            let before = legacy_calls();
             let from = Instant::now();
             let tasks: Vec<_> = requests
                 .into_iter()
@@ -104,12 +187,20 @@ where
                 responses.push(task.await);
             }
             let to = Instant::now();
+            let at_return = legacy_calls();
             stop.store(true, Ordering::Relaxed);
             let _ = ticking.await;
-            (responses, heartbeat.worst_gap(from, to), to - from)
+            // Let anything left running show itself.
+            tokio::time::sleep(LEGACY_LATENCY * 4).await;
+            let calls = Calls {
+                before,
+                at_return,
+                later: legacy_calls(),
+            };
+            (responses, heartbeat.worst_gap(from, to), to - from, calls)
         })
     };
-    let (responses, gap, took) = match run {
+    let (responses, gap, took, calls) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "serving the requests"),
     };
@@ -127,19 +218,20 @@ where
             }
         }
     }
-    let wrong = got.iter().zip(&want).filter(|(g, w)| g != w).count();
-    if wrong > 0 {
-        return report
-            .with(Evidence::fail(
-                "correct",
-                format!("{wrong} of {REQUESTS} responses are wrong"),
-            ))
-            .diagnose("Each response carries the request's `id`, `checksum(&payload, rounds)` and `legacy_lookup(id)`.");
+    if let Err((line, cause)) = judge_responses(&got, &want) {
+        return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
     let mut report = report.with(Evidence::pass(
         "correct",
         format!("{REQUESTS} of {REQUESTS} responses right"),
     ));
+    match judge_calls(calls, REQUESTS) {
+        Ok(line) => report.push(Evidence::pass("one legacy call each", line)),
+        Err((line, cause)) => {
+            report.push(Evidence::fail("one legacy call each", line));
+            return report.diagnose(cause);
+        }
+    }
     let line = format!(
         "the heartbeat's longest silence was {} while {REQUESTS} requests were served (at most {} allowed); serving took {}",
         ms(gap),
@@ -159,7 +251,7 @@ where
             ("one legacy call", LEGACY_LATENCY),
         ],
     ));
-    if gap <= MAX_GAP {
+    if responsive(gap) {
         report.push(Evidence::pass("responsive", line));
         return report;
     }
@@ -171,4 +263,65 @@ where
         ms(CHECKSUM_CPU)
     );
     report.diagnose(cause)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn calls(before: usize, started: usize, done_at_return: usize) -> Calls {
+        let at = |started, finished| LegacyCalls { started, finished };
+        Calls {
+            before: at(before, before),
+            at_return: at(before + started, before + done_at_return),
+            later: at(before + started, before + started),
+        }
+    }
+
+    #[test]
+    fn exactly_one_legacy_call_per_request_all_returned() {
+        assert!(judge_calls(calls(7, 40, 40), 40).is_ok());
+        assert!(
+            judge_calls(calls(7, 80, 40), 40)
+                .unwrap_err()
+                .1
+                .contains("never awaited")
+        );
+        assert!(
+            judge_calls(calls(7, 80, 80), 40)
+                .unwrap_err()
+                .1
+                .contains("exactly one legacy call per request")
+        );
+        assert!(
+            judge_calls(calls(7, 39, 39), 40)
+                .unwrap_err()
+                .1
+                .contains("Fewer")
+        );
+    }
+
+    #[test]
+    fn the_gap_may_reach_the_limit_and_no_more() {
+        assert!(responsive(MAX_GAP - Duration::from_micros(1)));
+        assert!(responsive(MAX_GAP));
+        assert!(!responsive(MAX_GAP + Duration::from_micros(1)));
+    }
+
+    #[test]
+    fn a_made_up_owner_is_named() {
+        let r = |owner: &str| Response {
+            id: 1,
+            checksum: 2,
+            owner: owner.into(),
+        };
+        assert!(judge_responses(&[r("a")], &[r("a")]).is_ok());
+        assert!(
+            judge_responses(&[r("b")], &[r("a")])
+                .unwrap_err()
+                .1
+                .contains("secret")
+        );
+        assert!(judge_responses(&[], &[r("a")]).is_err());
+    }
 }

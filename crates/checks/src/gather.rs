@@ -2,21 +2,26 @@
 //!
 //! Two runs. First on tokio's paused clock against the virtual server, with
 //! a different latency per page: the pages must come back right and in
-//! order, the virtual time must equal the longest request (not the sum), and
-//! the real time must stay small, since a blocking call (`std::thread::sleep`,
-//! a blocking client) costs real time the paused clock cannot see. Then on
-//! real sockets against the latency server: at least 10 times faster than
-//! one request at a time.
+//! order (each page's text carries a salt only the checker's page table
+//! knows, so none can be made up), nothing the call spawned may outlive it,
+//! the server must see exactly one request per page, the virtual time must
+//! equal the longest request (not the sum), and the real time must stay
+//! small, since a blocking call (`std::thread::sleep`, a blocking client)
+//! costs real time the paused clock cannot see. Then on real sockets
+//! against the latency server: right pages, one request each, and at least
+//! 10 times faster than one request at a time.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use measured::fetch::{Client, FetchError, VirtualServer};
 use measured::kernel::mix;
 use measured::server::{LatencyServer, ServerConfig};
+use references::pages::SecretPages;
 use verdict::{Evidence, Report};
 
-use crate::asynch::{block_on_watched, raise_open_files_limit};
+use crate::asynch::{alive_tasks, ask_counts, block_on_watched, raise_open_files_limit};
 use crate::harness::{ms, seed, time_chart};
 use crate::processes::Watched;
 
@@ -72,6 +77,63 @@ pub fn wrong_pages(got: &Pages, want: &[String]) -> Option<String> {
     })
 }
 
+/// What became of the requests a call made, beside its answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Leftovers {
+    /// Tasks spawned during the call still alive when it returned.
+    pub tasks: usize,
+    /// Requests still in flight when it returned.
+    pub in_flight: usize,
+    /// Requests that arrived after it returned.
+    pub after: usize,
+}
+
+/// Judges what a call left behind on the runtime: nothing may outlive it.
+pub(crate) fn judge_leftovers(left: Leftovers, what: &str) -> Result<String, (String, String)> {
+    if left
+        == (Leftovers {
+            tasks: 0,
+            in_flight: 0,
+            after: 0,
+        })
+    {
+        return Ok(format!("no task or request outlived `{what}`"));
+    }
+    let line = format!(
+        "when `{what}` returned, {} task(s) it spawned were still alive and {} request(s) still in flight; {} more request(s) arrived afterwards",
+        left.tasks, left.in_flight, left.after
+    );
+    Err((
+        line,
+        format!(
+            "Work outlived the call: a task started with `tokio::spawn` and never awaited keeps running (and fetching) after `{what}` returns, in the caller's runtime, for nobody. Await every task you spawn before returning (or `abort()` the ones you no longer need), and make no request the answer does not use."
+        ),
+    ))
+}
+
+/// Judges the virtual run's timing: together, the requests take exactly
+/// the longest one.
+pub(crate) fn judge_together(
+    virtual_time: Duration,
+    longest: Duration,
+    peak: usize,
+) -> Result<(), &'static str> {
+    if virtual_time <= longest + Duration::from_millis(1) {
+        Ok(())
+    } else if peak <= 1 {
+        Err(
+            "One request at a time: `.await` inside a loop waits for each request before starting the next (and so does awaiting a spawned task's handle right after spawning it). Make all the futures first, then await them together: `futures::future::join_all(urls.iter().map(|u| client.get(u))).await`.",
+        )
+    } else {
+        Err("The requests overlapped only partly: start them all before awaiting any.")
+    }
+}
+
+/// Judges the real run's speedup against [`NEED`].
+pub(crate) fn judge_speedup(speedup: f64) -> bool {
+    speedup >= NEED
+}
+
 /// Checks a `fetch_all`.
 pub fn check<F, Fut>(fetch_all: F) -> Report
 where
@@ -80,18 +142,17 @@ where
 {
     let report = Report::new(NAME);
     let seed = seed();
+    let wanted: Vec<usize> = (0..PAGES).collect();
 
     // 1. Virtual time: each page its own latency, 10 to 100 ms.
-    let server = VirtualServer::new(ServerConfig::with_latency(LATENCY));
     let latencies: Vec<Duration> = (0..PAGES)
         .map(|i| Duration::from_millis(10 + mix(seed ^ i as u64) % 91))
         .collect();
-    let urls: Vec<String> = latencies
-        .iter()
-        .enumerate()
-        .map(|(i, &l)| server.page_url_with_latency(i, l))
-        .collect();
-    let want: Vec<String> = (0..PAGES).map(|i| server.expected_page(i)).collect();
+    let book = Arc::new(SecretPages::new(latencies.clone(), LATENCY));
+    book.next_round();
+    let server = VirtualServer::serving(ServerConfig::with_latency(LATENCY), book.clone());
+    let urls: Vec<String> = (0..PAGES).map(|i| server.page_url(i)).collect();
+    let want: Vec<String> = (0..PAGES).map(|i| book.expected(i)).collect();
     let longest = latencies.iter().copied().max().unwrap_or_default();
     let sum: Duration = latencies.iter().sum();
     let run = {
@@ -100,16 +161,20 @@ where
             server.start_clock();
             let wall = Instant::now();
             let pages = fetch_all(server.client(), urls).await;
-            (pages, server.now(), wall.elapsed())
+            let (virtual_time, wall) = (server.now(), wall.elapsed());
+            let at_return = (alive_tasks(), server.stats());
+            // Let anything left running show itself.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            (pages, virtual_time, wall, at_return)
         })
     };
-    let (pages, virtual_time, wall) = match run {
+    let (pages, virtual_time, wall, (tasks, at_return)) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
     };
     if let Some(line) = wrong_pages(&pages, &want) {
         return report.with(Evidence::fail("correct", line)).diagnose(
-            "Return one result per URL, in the order of the URLs: `join_all` keeps the order of the futures you give it.",
+            "Return one result per URL, in the order of the URLs, each page as the server sent it: `join_all` keeps the order of the futures you give it. A page's text carries a salt only the server knows: it cannot be made up.",
         );
     }
     let mut report = report.with(Evidence::pass(
@@ -117,22 +182,37 @@ where
         format!("{PAGES} of {PAGES} pages right, in order"),
     ));
     report.timeline = Some(virtual_timeline(&server));
+    let log = server.log();
+    let left = Leftovers {
+        tasks,
+        in_flight: at_return.in_flight,
+        after: server.stats().requests - at_return.requests,
+    };
+    match judge_leftovers(left, "fetch_all") {
+        Ok(line) => report.push(Evidence::pass("cleaned up", line)),
+        Err((line, cause)) => {
+            report.push(Evidence::fail("cleaned up", line));
+            return report.diagnose(cause);
+        }
+    }
+    let asked: Vec<usize> = log.iter().map(|r| r.page).collect();
+    match ask_counts(&asked, &wanted).judge("on the paused clock") {
+        Ok(line) => report.push(Evidence::pass("one request each", line)),
+        Err((line, cause)) => {
+            report.push(Evidence::fail("one request each", line));
+            return report.diagnose(cause);
+        }
+    }
 
     let peak = server.stats().peak_in_flight;
-    let together = virtual_time <= longest + Duration::from_millis(1);
     let line = format!(
         "{} of virtual time for {PAGES} requests: the longest takes {}, all of them one after another {}; {peak} in flight at most",
         ms(virtual_time),
         ms(longest),
         ms(sum)
     );
-    if !together {
+    if let Err(cause) = judge_together(virtual_time, longest, peak) {
         report.push(Evidence::fail("concurrent", line));
-        let cause = if peak <= 1 {
-            "One request at a time: `.await` inside a loop waits for each request before starting the next (and so does awaiting a spawned task's handle right after spawning it). Make all the futures first, then await them together: `futures::future::join_all(urls.iter().map(|u| client.get(u))).await`."
-        } else {
-            "The requests overlapped only partly: start them all before awaiting any."
-        };
         return report.diagnose(cause);
     }
     report.push(Evidence::pass("concurrent", line));
@@ -153,7 +233,9 @@ where
 
     // 2. Real sockets.
     raise_open_files_limit();
-    let server = match LatencyServer::start(ServerConfig::with_latency(LATENCY)) {
+    let book = Arc::new(SecretPages::uniform(LATENCY));
+    book.next_round();
+    let server = match LatencyServer::serving(ServerConfig::with_latency(LATENCY), book.clone()) {
         Ok(server) => server,
         Err(e) => {
             report.push(Evidence::inconclusive(
@@ -164,11 +246,13 @@ where
         }
     };
     let urls: Vec<String> = (0..PAGES).map(|i| server.page_url(i)).collect();
-    let want: Vec<String> = (0..PAGES).map(|i| server.expected_page(i)).collect();
+    let want: Vec<String> = (0..PAGES).map(|i| book.expected(i)).collect();
     let first = server.page_url(PAGES + 1);
     let run = {
         let urls = urls.clone();
-        block_on_watched(LIMIT, false, move || async move {
+        let server_ = Arc::new(server);
+        let server = Arc::clone(&server_);
+        let out = block_on_watched(LIMIT, false, move || async move {
             // One request at a time, on a warm connection: the baseline.
             let client = Client::http();
             let mut one = Duration::MAX;
@@ -177,11 +261,14 @@ where
                 let _ = client.get(&first).await;
                 one = one.min(t.elapsed());
             }
+            server.reset();
             let t = Instant::now();
             let pages = fetch_all(Client::http(), urls).await;
             (pages, t.elapsed(), one)
-        })
+        });
+        (out, server_)
     };
+    let (run, server) = run;
     let (pages, took, one) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on real sockets"),
@@ -191,7 +278,11 @@ where
             "correct",
             format!("on real sockets: {line}"),
         ));
-        return report.diagnose("Right on the virtual server, wrong on real sockets: use only the `client` you are given, for every URL.");
+        return report.diagnose("Right on the virtual server, wrong on real sockets: use only the `client` you are given, for every URL, and return each page as the server sent it.");
+    }
+    if let Err((line, cause)) = ask_counts(&server.asked(), &wanted).judge("on real sockets") {
+        report.push(Evidence::fail("one request each", line));
+        return report.diagnose(cause);
     }
     let stats = server.stats();
     let sequential = one * PAGES as u32;
@@ -212,7 +303,7 @@ where
         measured: speedup,
         ceiling: PAGES as f64,
     });
-    if speedup >= NEED {
+    if judge_speedup(speedup) {
         report.push(Evidence::pass("speed", line));
         report
     } else {
@@ -243,4 +334,82 @@ pub fn hung(report: Report, where_: &str) -> Report {
             format!("no result within {} s {where_}", LIMIT.as_secs()),
         ))
         .diagnose("Your `fetch_all` never finished. Is it awaiting something that never completes, such as a channel nobody sends on or a task that waits for itself?")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_may_outlive_the_call() {
+        let none = Leftovers {
+            tasks: 0,
+            in_flight: 0,
+            after: 0,
+        };
+        assert!(judge_leftovers(none, "f").is_ok());
+        for left in [
+            Leftovers { tasks: 1, ..none },
+            Leftovers {
+                in_flight: 1,
+                ..none
+            },
+            Leftovers { after: 1, ..none },
+        ] {
+            assert!(
+                judge_leftovers(left, "f")
+                    .unwrap_err()
+                    .1
+                    .contains("never awaited")
+            );
+        }
+    }
+
+    #[test]
+    fn together_means_within_a_millisecond_of_the_longest() {
+        let ms = Duration::from_millis;
+        assert!(judge_together(ms(100), ms(100), 1000).is_ok());
+        assert!(judge_together(ms(101), ms(100), 1000).is_ok());
+        assert!(
+            judge_together(ms(102), ms(100), 1000)
+                .unwrap_err()
+                .contains("only partly")
+        );
+        assert!(
+            judge_together(ms(5000), ms(100), 1)
+                .unwrap_err()
+                .contains("inside a loop")
+        );
+    }
+
+    #[test]
+    fn the_speedup_needs_ten() {
+        assert!(judge_speedup(NEED));
+        assert!(judge_speedup(10.1));
+        assert!(!judge_speedup(9.9));
+    }
+
+    #[test]
+    fn wrong_pages_names_failures_and_mismatches() {
+        let want = vec!["a".to_owned(), "b".to_owned()];
+        assert_eq!(
+            wrong_pages(&vec![Ok("a".into()), Ok("b".into())], &want),
+            None
+        );
+        assert!(
+            wrong_pages(&vec![Ok("a".into())], &want)
+                .unwrap()
+                .contains("1 results")
+        );
+        assert!(
+            wrong_pages(&vec![Ok("b".into()), Ok("a".into())], &want)
+                .unwrap()
+                .contains("2 of 2")
+        );
+        assert!(
+            wrong_pages(&vec![Ok("a".into()), Err(FetchError::Rejected)], &want)
+                .unwrap()
+                .contains("failed")
+        );
+    }
 }

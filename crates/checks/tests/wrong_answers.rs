@@ -112,6 +112,22 @@ fixtures! {
         "../../../solutions/03_threads/01_download/wrong/completion_order.rs",
         |f| checks::download::check(f::download_all),
         "correct", "not the order of `urls`";
+    download_waves:
+        "../../../solutions/03_threads/01_download/wrong/waves.rs",
+        |f| checks::download::check(f::download_all),
+        "speed", "joining them all, then starting the next";
+    download_static_cache:
+        "../../../solutions/03_threads/01_download/wrong/static_cache.rs",
+        |f| checks::download::check(f::download_all),
+        "correct", "from an earlier call";
+    download_made_up_pages:
+        "../../../solutions/03_threads/01_download/wrong/made_up_pages.rs",
+        |f| checks::download::check(f::download_all),
+        "correct", "cannot be made up";
+    download_static_pool:
+        "../../../solutions/03_threads/01_download/wrong/static_pool.rs",
+        |f| checks::download::check(f::download_all),
+        "cleaned up", "Threads outlived the call";
 
     // 03/02 lost updates
     lost_updates_argument_order_locks:
@@ -272,6 +288,18 @@ fixtures! {
         "../../../solutions/06_async/01_gather/wrong/polite_sleep.rs",
         |f| checks::gather::check(f::fetch_all),
         "never blocks", "`std::thread::sleep`";
+    gather_made_up_pages:
+        "../../../solutions/06_async/01_gather/wrong/made_up_pages.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "correct", "cannot be made up";
+    gather_fetched_twice:
+        "../../../solutions/06_async/01_gather/wrong/fetched_twice.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "one request each", "Fetch each URL exactly once";
+    gather_background_refresh:
+        "../../../solutions/06_async/01_gather/wrong/background_refresh.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "cleaned up", "never awaited";
 
     // 06/02 bounded
     bounded_unbounded:
@@ -286,6 +314,18 @@ fixtures! {
         "../../../solutions/06_async/02_bounded/wrong/one_at_a_time.rs",
         |f| checks::bounded::check(f::fetch_bounded),
         "within the limit", "Fewer requests ran at once than the server allows";
+    bounded_waves:
+        "../../../solutions/06_async/02_bounded/wrong/waves.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "concurrent", "waves";
+    bounded_fixed_shares:
+        "../../../solutions/06_async/02_bounded/wrong/fixed_shares.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "concurrent", "fixed share";
+    bounded_made_up_pages:
+        "../../../solutions/06_async/02_bounded/wrong/made_up_pages.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "correct", "cannot be made up";
 
     // 06/03 don't block the loop
     dont_block_inline:
@@ -300,6 +340,18 @@ fixtures! {
         "../../../solutions/06_async/03_dont_block/wrong/half_fixed.rs",
         |f| checks::dont_block::check(f::handle),
         "responsive", "spawn_blocking";
+    dont_block_owner_from_formula:
+        "../../../solutions/06_async/03_dont_block/wrong/owner_from_formula.rs",
+        |f| checks::dont_block::check(f::handle),
+        "correct", "the only way to an owner is the call itself";
+    dont_block_prefetch_next:
+        "../../../solutions/06_async/03_dont_block/wrong/prefetch_next.rs",
+        |f| checks::dont_block::check(f::handle),
+        "one legacy call each", "exactly one legacy call per request";
+    dont_block_looked_up_twice:
+        "../../../solutions/06_async/03_dont_block/wrong/looked_up_twice.rs",
+        |f| checks::dont_block::check(f::handle),
+        "one legacy call each", "exactly one legacy call per request";
 
     // 06/04 deadlines
     deadlines_deadline_only:
@@ -314,6 +366,18 @@ fixtures! {
         "../../../solutions/06_async/04_deadlines/wrong/label_afterwards.rs",
         |f| checks::deadlines::check(f::fetch_with_deadlines),
         "cancelled", "drop its future";
+    deadlines_hedged:
+        "../../../solutions/06_async/04_deadlines/wrong/hedged.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "one request each", "Fetch each URL exactly once";
+    deadlines_background_retry:
+        "../../../solutions/06_async/04_deadlines/wrong/background_retry.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "cleaned up", "never awaited";
+    deadlines_progress_ticker:
+        "../../../solutions/06_async/04_deadlines/wrong/progress_ticker.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "cleaned up", "never awaited";
 
     // 07/01 pipeline
     pipeline_unbounded:
@@ -364,6 +428,18 @@ fixtures! {
         "../../../solutions/08_mixed/01_crawler/wrong/parse_inline.rs",
         |f| checks::crawler::check(f::crawl),
         "responsive", "parsing is CPU work and ran on it";
+    crawler_static_cache:
+        "../../../solutions/08_mixed/01_crawler/wrong/static_cache.rs",
+        |f| checks::crawler::check(f::crawl),
+        "correct", "from an earlier call";
+    crawler_parses_for_show:
+        "../../../solutions/08_mixed/01_crawler/wrong/parses_for_show.rs",
+        |f| checks::crawler::check(f::crawl),
+        "one parse each", "Parse each page exactly once";
+    crawler_fetched_twice:
+        "../../../solutions/08_mixed/01_crawler/wrong/fetched_twice.rs",
+        |f| checks::crawler::check(f::crawl),
+        "one request each", "Fetch each URL exactly once";
 
     // 09/01 spawn costs
     spawn_costs_sleepy_thread:

@@ -6,8 +6,8 @@
 //! virtual times: a thousand requests of 20 ms, run together, take exactly
 //! 20 ms of virtual time, and no real time at all.
 //!
-//! Both backends answer `GET /page/{n}` (with `?ms=N` for that request's
-//! latency) with the same kind of page, and both count what they saw.
+//! Both backends answer `GET /page/{n}` from the [`Pages`] they were given
+//! (its body and its latency), and both count what they saw.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -20,7 +20,7 @@ use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
-use crate::server::{ServerConfig, ServerStats, page_body};
+use crate::server::{Pages, PlainPages, ServerConfig, ServerStats, page_of};
 use crate::witness::RecordedItems;
 
 /// Why a request failed.
@@ -136,11 +136,18 @@ pub struct VirtualServer {
     shared: Arc<Virtual>,
 }
 
-#[derive(Debug)]
 struct Virtual {
     config: ServerConfig,
-    seed: u64,
+    pages: Arc<dyn Pages>,
     state: Mutex<VirtualState>,
+}
+
+impl fmt::Debug for Virtual {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Virtual")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
@@ -171,18 +178,25 @@ pub struct VirtualRequest {
 }
 
 impl VirtualServer {
-    /// A virtual server that behaves as `config` says. Its clock starts at
-    /// the first request, or at [`start_clock`](Self::start_clock).
+    /// A virtual server of [`PlainPages`] that behaves as `config` says.
+    /// Its clock starts at the first request, or at
+    /// [`start_clock`](Self::start_clock).
     pub fn new(config: ServerConfig) -> Self {
-        let seed = crate::kernel::mix(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64),
-        );
+        Self::serving(
+            config,
+            Arc::new(PlainPages {
+                latency: config.latency,
+            }),
+        )
+    }
+
+    /// A virtual server of `pages` (each page sets its own latency), with
+    /// `config`'s limit.
+    pub fn serving(config: ServerConfig, pages: Arc<dyn Pages>) -> Self {
         VirtualServer {
             shared: Arc::new(Virtual {
                 config,
-                seed,
+                pages,
                 state: Mutex::new(VirtualState::default()),
             }),
         }
@@ -209,16 +223,6 @@ impl VirtualServer {
     /// The URL of page `n`.
     pub fn page_url(&self, n: usize) -> String {
         format!("http://virtual/page/{n}")
-    }
-
-    /// The URL of page `n` with its own latency.
-    pub fn page_url_with_latency(&self, n: usize, latency: Duration) -> String {
-        format!("http://virtual/page/{n}?ms={}", latency.as_millis())
-    }
-
-    /// The text page `n` has.
-    pub fn expected_page(&self, n: usize) -> String {
-        page_body(self.shared.seed, n)
     }
 
     /// What it saw, in the real server's terms.
@@ -255,7 +259,8 @@ impl Virtual {
     }
 
     async fn get(self: &Arc<Self>, url: &str) -> Result<String, FetchError> {
-        let (page, latency) = parse(url, self.config.latency)?;
+        let page = parse(url)?;
+        let (body, latency) = self.pages.page(page).ok_or(FetchError::Status(404))?;
         let start = self.now();
         let lane = {
             let mut state = self.state.lock().unwrap();
@@ -285,7 +290,7 @@ impl Virtual {
         };
         tokio::time::sleep(latency).await;
         guard.answered = true;
-        Ok(page_body(self.seed, page))
+        Ok(body)
     }
 }
 
@@ -316,24 +321,12 @@ impl Drop for Pending {
     }
 }
 
-/// The page number and latency a URL asks for.
-fn parse(url: &str, default: Duration) -> Result<(usize, Duration), FetchError> {
-    let bad = || FetchError::Failed(format!("bad URL {url:?}"));
-    let uri: Uri = url.parse().map_err(|_| bad())?;
-    let page = uri
-        .path()
-        .strip_prefix("/page/")
-        .and_then(|n| n.parse().ok())
-        .ok_or(FetchError::Status(404))?;
-    let latency = match uri.query() {
-        None => default,
-        Some(q) => q
-            .strip_prefix("ms=")
-            .and_then(|ms| ms.parse().ok())
-            .map(Duration::from_millis)
-            .ok_or_else(bad)?,
-    };
-    Ok((page, latency))
+/// The page number a URL asks for (any query ignored).
+fn parse(url: &str) -> Result<usize, FetchError> {
+    let uri: Uri = url
+        .parse()
+        .map_err(|_| FetchError::Failed(format!("bad URL {url:?}")))?;
+    page_of(uri.path()).ok_or(FetchError::Status(404))
 }
 
 #[cfg(test)]
@@ -349,21 +342,34 @@ mod tests {
             .unwrap()
     }
 
+    /// Page `n` takes `n x 10` ms (page 0 does not exist).
+    struct Tens;
+    impl Pages for Tens {
+        fn page(&self, n: usize) -> Option<(String, Duration)> {
+            (n > 0).then(|| (format!("tens {n}"), Duration::from_millis(10 * n as u64)))
+        }
+    }
+
     #[test]
     fn virtual_requests_together_take_the_longest_one() {
-        let server = VirtualServer::new(ServerConfig::with_latency(Duration::from_millis(20)));
+        let server = VirtualServer::serving(
+            ServerConfig::with_latency(Duration::from_secs(9)),
+            Arc::new(Tens),
+        );
         let client = server.client();
         let took = paused().block_on(async {
             server.start_clock();
-            let (one, two) = (
-                server.page_url(1),
-                server.page_url_with_latency(2, Duration::from_millis(50)),
-            );
+            // A query string cannot change a page's latency.
+            let (one, two) = (server.page_url(2), format!("{}?ms=0", server.page_url(5)));
             let a = client.get(&one);
             let b = client.get(&two);
             let (a, b) = tokio::join!(a, b);
-            assert_eq!(a.unwrap(), server.expected_page(1));
-            assert_eq!(b.unwrap(), server.expected_page(2));
+            assert_eq!(a.unwrap(), "tens 2");
+            assert_eq!(b.unwrap(), "tens 5");
+            assert_eq!(
+                client.get(&server.page_url(0)).await,
+                Err(FetchError::Status(404))
+            );
             server.now()
         });
         assert_eq!(took, Duration::from_millis(50));
@@ -413,7 +419,7 @@ mod tests {
             .unwrap();
         let client = Client::http();
         let page = runtime.block_on(client.get(&server.page_url(7))).unwrap();
-        assert_eq!(page, server.expected_page(7));
+        assert_eq!(page, "page 7\n");
         let missing = runtime.block_on(client.get(&format!("http://{}/nothing", server.addr())));
         assert_eq!(missing, Err(FetchError::Status(404)));
     }

@@ -6,16 +6,20 @@
 //! counting is the witness for I/O exercises: it sees concurrency from the
 //! outside, whatever client or threads the learner used.
 //!
-//! Routes: `GET /page/{n}` answers a small page whose text depends on `n` and
-//! on a secret seed of this server (see [`LatencyServer::expected_page`]);
-//! `?ms=N` sets that request's latency. Anything else is a 404.
+//! Routes: `GET /page/{n}` answers page `n` as the server's [`Pages`] say:
+//! its body and how long it takes. Whoever starts the server chooses them,
+//! and keeps them to itself: a check serves pages whose text carries a
+//! secret salt, fresh each round, so a page cannot be made up without
+//! asking the server (the checks' pages live in the `references` crate,
+//! which no exercise can name). The latency is the server's to choose: a
+//! query string changes nothing. Anything else is a 404.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use http_body_util::Full;
 use hyper::body::{Bytes, Incoming};
@@ -28,10 +32,33 @@ use tokio::sync::oneshot;
 
 use crate::witness::InFlightWitness;
 
+/// What a server answers for each page: its body and how long answering
+/// takes. Whoever starts the server provides it.
+pub trait Pages: Send + Sync + 'static {
+    /// Page `n`'s body and latency, or `None` when there is no such page
+    /// (a 404).
+    fn page(&self, n: usize) -> Option<(String, Duration)>;
+}
+
+/// Pages that only name their number (`page 7`), each taking the same
+/// time: for demonstrations, where nothing is checked against the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlainPages {
+    /// How long every page takes.
+    pub latency: Duration,
+}
+
+impl Pages for PlainPages {
+    fn page(&self, n: usize) -> Option<(String, Duration)> {
+        Some((format!("page {n}\n"), self.latency))
+    }
+}
+
 /// How the server behaves.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ServerConfig {
-    /// How long every response takes, unless the request says `?ms=`.
+    /// How long every response takes with [`PlainPages`] (other pages
+    /// set their own latency).
     pub latency: Duration,
     /// At most this many requests in flight; more are answered at once with
     /// 503 Service Unavailable and counted as rejected.
@@ -62,7 +89,6 @@ pub struct ServerStats {
 }
 
 /// A running latency server; it stops when dropped.
-#[derive(Debug)]
 pub struct LatencyServer {
     addr: SocketAddr,
     shared: Arc<Shared>,
@@ -70,28 +96,46 @@ pub struct LatencyServer {
     thread: Option<JoinHandle<()>>,
 }
 
-#[derive(Debug)]
+impl std::fmt::Debug for LatencyServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LatencyServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
 struct Shared {
     config: ServerConfig,
-    seed: u64,
+    pages: Arc<dyn Pages>,
     witness: InFlightWitness,
     requests: AtomicUsize,
     rejected: AtomicUsize,
+    /// The page of every request for a page, in order of arrival.
+    asked: Mutex<Vec<usize>>,
 }
 
 impl LatencyServer {
-    /// Starts a server on `127.0.0.1` on a free port, on a thread of its own.
+    /// Starts a server of [`PlainPages`] on `127.0.0.1` on a free port, on
+    /// a thread of its own.
     pub fn start(config: ServerConfig) -> std::io::Result<Self> {
-        let seed = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_nanos() as u64)
-            ^ u64::from(std::process::id()) << 32;
+        Self::serving(
+            config,
+            Arc::new(PlainPages {
+                latency: config.latency,
+            }),
+        )
+    }
+
+    /// Starts a server of `pages` on `127.0.0.1` on a free port, on a
+    /// thread of its own. `config.latency` is not used: each page says.
+    pub fn serving(config: ServerConfig, pages: Arc<dyn Pages>) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             config,
-            seed: crate::kernel::mix(seed),
+            pages,
             witness: InFlightWitness::new(),
             requests: AtomicUsize::new(0),
             rejected: AtomicUsize::new(0),
+            asked: Mutex::new(Vec::new()),
         });
         let (shutdown, stop) = oneshot::channel();
         let (ready_tx, ready_rx) = std::sync::mpsc::channel();
@@ -120,17 +164,6 @@ impl LatencyServer {
         format!("http://{}/page/{n}", self.addr)
     }
 
-    /// The URL of page `n` with its own latency.
-    pub fn page_url_with_latency(&self, n: usize, latency: Duration) -> String {
-        format!("http://{}/page/{n}?ms={}", self.addr, latency.as_millis())
-    }
-
-    /// The body page `n` has: it names a secret seed of this server, so an
-    /// answer cannot be made up without asking the server.
-    pub fn expected_page(&self, n: usize) -> String {
-        page_body(self.shared.seed, n)
-    }
-
     /// The configured latency.
     pub fn latency(&self) -> Duration {
         self.shared.config.latency
@@ -151,8 +184,15 @@ impl LatencyServer {
         &self.shared.witness
     }
 
+    /// The page of every request for a page since start or the last
+    /// [`reset`](Self::reset), in order of arrival (rejected ones included).
+    pub fn asked(&self) -> Vec<usize> {
+        self.shared.asked.lock().unwrap().clone()
+    }
+
     /// Zeroes the counters, before a new measured round.
     pub fn reset(&self) {
+        self.shared.asked.lock().unwrap().clear();
         self.shared.requests.store(0, Ordering::SeqCst);
         self.shared.rejected.store(0, Ordering::SeqCst);
         self.shared.witness.reset();
@@ -170,9 +210,9 @@ impl Drop for LatencyServer {
     }
 }
 
-/// The text of page `n` on a server with `seed`.
-pub(crate) fn page_body(seed: u64, n: usize) -> String {
-    format!("page {n} from server {seed:016x}\n")
+/// The page number of a request's path, `/page/{n}` (any query ignored).
+pub(crate) fn page_of(path: &str) -> Option<usize> {
+    path.strip_prefix("/page/").and_then(|n| n.parse().ok())
 }
 
 fn serve(
@@ -233,6 +273,10 @@ async fn respond(
     shared: Arc<Shared>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     shared.requests.fetch_add(1, Ordering::SeqCst);
+    let page = page_of(req.uri().path());
+    if let Some(n) = page {
+        shared.asked.lock().unwrap().push(n);
+    }
     // The server runs on one thread, so nothing can enter between this
     // check and `enter` below.
     if let Some(max) = shared.config.max_in_flight
@@ -245,22 +289,11 @@ async fn respond(
         ));
     }
     let _in_flight = shared.witness.enter();
-    let latency = req
-        .uri()
-        .query()
-        .and_then(|q| q.strip_prefix("ms="))
-        .and_then(|ms| ms.parse().ok())
-        .map_or(shared.config.latency, Duration::from_millis);
-    let page = req
-        .uri()
-        .path()
-        .strip_prefix("/page/")
-        .and_then(|n| n.parse::<usize>().ok());
+    let Some((body, latency)) = page.and_then(|n| shared.pages.page(n)) else {
+        return Ok(reply(StatusCode::NOT_FOUND, "no such page\n".to_owned()));
+    };
     tokio::time::sleep(latency).await;
-    Ok(match page {
-        Some(n) => reply(StatusCode::OK, page_body(shared.seed, n)),
-        None => reply(StatusCode::NOT_FOUND, "no such page\n".to_owned()),
-    })
+    Ok(reply(StatusCode::OK, body))
 }
 
 fn reply(status: StatusCode, body: String) -> Response<Full<Bytes>> {
@@ -282,13 +315,41 @@ mod tests {
     }
 
     #[test]
-    fn serves_pages_that_name_its_seed() {
+    fn serves_its_pages_and_notes_which_were_asked() {
         let server = LatencyServer::start(ServerConfig::with_latency(Duration::ZERO)).unwrap();
-        assert_eq!(get(&server.page_url(3)), (200, server.expected_page(3)));
-        assert_ne!(server.expected_page(3), server.expected_page(4));
+        assert_eq!(get(&server.page_url(3)), (200, "page 3\n".to_owned()));
+        // A query string cannot change the page or its latency.
+        assert_eq!(
+            get(&format!("{}?ms=0", server.page_url(4))),
+            (200, "page 4\n".to_owned())
+        );
         assert_eq!(get(&format!("http://{}/nope", server.addr())).0, 404);
-        assert_eq!(server.stats().requests, 2);
+        assert_eq!(server.stats().requests, 3);
+        assert_eq!(server.asked(), vec![3, 4]);
         assert_eq!(server.stats().in_flight, 0);
+        server.reset();
+        assert!(server.asked().is_empty());
+    }
+
+    #[derive(Debug)]
+    struct Slow;
+    impl Pages for Slow {
+        fn page(&self, n: usize) -> Option<(String, Duration)> {
+            (n < 10).then(|| (format!("slow {n}"), Duration::from_millis(50 * n as u64)))
+        }
+    }
+
+    #[test]
+    fn the_pages_set_each_latency() {
+        let server = LatencyServer::serving(
+            ServerConfig::with_latency(Duration::from_secs(5)),
+            Arc::new(Slow),
+        )
+        .unwrap();
+        let t = std::time::Instant::now();
+        assert_eq!(get(&format!("{}?ms=0", server.page_url(2))).1, "slow 2");
+        assert!(t.elapsed() >= Duration::from_millis(100));
+        assert_eq!(get(&server.page_url(10)).0, 404);
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! checksum and a call into a blocking "legacy" library. Both are fine on a
 //! thread of their own and ruinous on an async runtime's thread.
 
+use std::hash::BuildHasher;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use crate::kernel::{mix, spin};
@@ -41,14 +44,42 @@ pub fn checksum(payload: &[u8], rounds: u64) -> u64 {
 
 /// A call into a legacy, blocking library (a database driver with no async
 /// API, say): it holds the calling thread for [`LEGACY_LATENCY`].
+///
+/// The owner it answers is a keyed hash of `id` under a key this process
+/// drew at random and keeps private: the only way to learn an owner is to
+/// make the call. Every call is counted (see [`legacy_calls`]).
 pub fn legacy_lookup(id: u64) -> String {
+    STARTED.fetch_add(1, Ordering::SeqCst);
     std::thread::sleep(LEGACY_LATENCY);
-    owner_of(id)
+    let owner = format!("owner-{:016x}", key().hash_one(id));
+    FINISHED.fetch_add(1, Ordering::SeqCst);
+    owner
 }
 
-/// What [`legacy_lookup`] answers for `id`, without the wait: for checks.
-pub fn owner_of(id: u64) -> String {
-    format!("owner-{:04x}", mix(id) & 0xffff)
+static STARTED: AtomicUsize = AtomicUsize::new(0);
+static FINISHED: AtomicUsize = AtomicUsize::new(0);
+
+fn key() -> &'static std::collections::hash_map::RandomState {
+    static KEY: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    KEY.get_or_init(std::collections::hash_map::RandomState::new)
+}
+
+/// How many [`legacy_lookup`] calls this process has started and finished
+/// so far. The counts only grow: a check reads them before and after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LegacyCalls {
+    /// Calls that began.
+    pub started: usize,
+    /// Calls that returned.
+    pub finished: usize,
+}
+
+/// The [`legacy_lookup`] calls so far.
+pub fn legacy_calls() -> LegacyCalls {
+    LegacyCalls {
+        finished: FINISHED.load(Ordering::SeqCst),
+        started: STARTED.load(Ordering::SeqCst),
+    }
 }
 
 #[cfg(test)]
@@ -62,5 +93,17 @@ mod tests {
         b[200] = 2;
         assert_eq!(checksum(&a, 10), checksum(&a, 10));
         assert_ne!(checksum(&a, 10), checksum(&b, 10));
+    }
+
+    #[test]
+    fn the_legacy_call_is_counted_and_its_answer_keyed() {
+        let before = legacy_calls();
+        let (a, b) = (legacy_lookup(7), legacy_lookup(7));
+        assert_eq!(a, b);
+        assert_ne!(a, legacy_lookup(8));
+        assert_ne!(a, format!("owner-{:04x}", mix(7) & 0xffff));
+        let after = legacy_calls();
+        assert!(after.started >= before.started + 3);
+        assert!(after.finished >= before.finished + 3);
     }
 }

@@ -11,4 +11,5 @@
 
 pub mod costs;
 pub mod decisions;
+pub mod pages;
 pub mod processes;
