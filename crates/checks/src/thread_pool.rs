@@ -142,6 +142,21 @@ pub(crate) mod os_threads {
         live().map(|l| l.into_keys().collect())
     }
 
+    /// How many threads are listed now that were not in `before`: the
+    /// directory alone, no file read, cheap enough for every job. (A thread
+    /// joined a moment ago can still be listed: count only where none of
+    /// the threads counted has been joined yet.)
+    pub(crate) fn listed_since(before: &HashSet<u32>) -> Option<usize> {
+        let entries = std::fs::read_dir("/proc/self/task").ok()?;
+        Some(
+            entries
+                .flatten()
+                .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()))
+                .filter(|tid| !before.contains(tid))
+                .count(),
+        )
+    }
+
     /// Threads alive now that were not in `before`, as "name (tid n)".
     pub(crate) fn started_since(before: &HashSet<u32>) -> Option<Vec<String>> {
         let mut new: Vec<(u32, String)> = live()?
@@ -179,7 +194,7 @@ struct Seen {
     /// The thread that calls the pool (the phase's own).
     caller: Option<ThreadId>,
     /// OS threads alive before the pool was made.
-    before: Option<HashSet<u32>>,
+    before: Option<Arc<HashSet<u32>>>,
     /// Per entry point: the threads that ran its jobs, and the most OS
     /// threads beyond `before` alive when one of its jobs started.
     threads: HashMap<Entry, HashSet<ThreadId>>,
@@ -201,7 +216,7 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 fn watch_pool() -> Arc<Mutex<Seen>> {
     let seen = Arc::new(Mutex::new(Seen {
         caller: Some(std::thread::current().id()),
-        before: os_threads::live_ids(),
+        before: os_threads::live_ids().map(Arc::new),
         ..Seen::default()
     }));
     *lock(&WATCHED) = Some(Arc::clone(&seen));
@@ -232,7 +247,8 @@ fn job_started(entry: Entry, key: Option<u64>) {
         return;
     };
     let me = std::thread::current().id();
-    let now = os_threads::live_ids();
+    let before = lock(&seen).before.clone();
+    let extra = before.and_then(|b| os_threads::listed_since(&b));
     let mut seen = lock(&seen);
     if seen.caller == Some(me) {
         *seen.on_caller.entry(entry).or_default() += 1;
@@ -245,8 +261,7 @@ fn job_started(entry: Entry, key: Option<u64>) {
         });
         seen.threads.entry(entry).or_default().insert(me);
     }
-    if let (Some(before), Some(now)) = (&seen.before, now) {
-        let extra = now.difference(before).count();
+    if let Some(extra) = extra {
         let peak = seen.peak_os.entry(entry).or_default();
         *peak = (*peak).max(extra);
     }
@@ -384,7 +399,7 @@ fn finish<P>(
     let left = lock(seen)
         .before
         .as_ref()
-        .and_then(os_threads::started_since);
+        .and_then(|b| os_threads::started_since(b));
     let markers = ALIVE.load(Ordering::SeqCst).saturating_sub(markers_before);
     *lock(&WATCHED) = None;
     let facts = thread_facts(&lock(seen), workers);
