@@ -58,8 +58,9 @@ const DRAWN_RUN_STEPS: usize = 5_000;
 /// here), or keeping a fixed 5 ms, shows turns far shorter than the run's
 /// interval even when a busy machine stretches every turn by many ms.
 const SHORT_STEP: Duration = Duration::from_micros(100);
-/// How long the scripted run waits to see whether a thread got in.
-const HOLD: Duration = Duration::from_millis(30);
+/// How long the scripted run waits to see whether a thread got in where
+/// it must not (a right lock costs this wait; a wrong one ends it early).
+const HOLD: Duration = Duration::from_millis(100);
 /// How long it waits for something that must happen.
 const PATIENCE: Duration = Duration::from_secs(2);
 
@@ -190,32 +191,35 @@ pub fn check<G: Gil>(new: impl Fn(Duration) -> G) -> Report {
 /// asks for it; then this thread blocks in `allow_threads`, which must let
 /// the second in, and must not return until the second has let go.
 fn protocol<G: Gil>(gil: &G) -> Protocol {
-    let (second_has, second_may_go, first_back) = (
-        AtomicBool::new(false),
-        AtomicBool::new(false),
-        AtomicBool::new(false),
-    );
+    let flag = || AtomicBool::new(false);
+    let (second_asks, second_has, second_may_go) = (flag(), flag(), flag());
+    let (first_asks_back, first_back) = (flag(), flag());
     let mut seen = Protocol::default();
     gil.acquire();
     std::thread::scope(|s| {
         s.spawn(|| {
+            second_asks.store(true, Ordering::SeqCst);
             gil.acquire();
             second_has.store(true, Ordering::SeqCst);
-            wait_for(&second_may_go, PATIENCE + PATIENCE);
+            wait_for(&second_may_go, PATIENCE * 3);
             gil.release();
         });
-        std::thread::sleep(HOLD);
-        seen.entered_while_held = second_has.load(Ordering::SeqCst);
+        // Once the second thread is asking, a right lock keeps it waiting
+        // however long we look; a wrong one lets it in at once.
+        wait_for(&second_asks, PATIENCE);
+        seen.entered_while_held = wait_for(&second_has, HOLD);
         let watcher = s.spawn(|| {
-            let retook = wait_for(&second_has, PATIENCE + HOLD) && {
-                std::thread::sleep(HOLD);
-                first_back.load(Ordering::SeqCst)
-            };
+            let retook = wait_for(&first_asks_back, PATIENCE * 2)
+                && wait_for(&second_has, PATIENCE)
+                && wait_for(&first_back, HOLD);
             second_may_go.store(true, Ordering::SeqCst);
             retook
         });
         let mut released = false;
-        gil.allow_threads(&mut || released = wait_for(&second_has, PATIENCE));
+        gil.allow_threads(&mut || {
+            released = wait_for(&second_has, PATIENCE);
+            first_asks_back.store(true, Ordering::SeqCst);
+        });
         first_back.store(true, Ordering::SeqCst);
         gil.release();
         seen.released_for_blocking = released;
