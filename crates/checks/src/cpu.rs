@@ -245,15 +245,14 @@ pub(crate) fn check_with<W: CpuWork>(
     runs.retain(|r| r.expected.is_some() && r.got.is_some());
 
     let item = first.work.item_name();
-    for (n, run) in runs.iter().enumerate() {
-        let (Some(got), Some(want)) = (&run.got, &run.expected) else {
-            continue;
-        };
-        if got != want {
+    let answers: Vec<_> = runs
+        .iter()
+        .map(|r| (r.got.as_ref(), r.expected.as_ref()))
+        .collect();
+    if let Some((n, earlier)) = first_wrong_run(&answers, &[&warm_answer, &expected]) {
+        let run = &runs[n];
+        if let (Some(got), Some(want)) = (&run.got, &run.expected) {
             let (line, _) = run.work.mismatch(got, want);
-            let earlier = got == &expected
-                || got == &warm_answer
-                || runs[..n].iter().any(|r| r.expected.as_ref() == Some(got));
             let cause = if earlier {
                 KEPT
             } else {
@@ -365,6 +364,24 @@ pub(crate) fn check_sum_of_squares(
     )
 }
 
+/// The first measured run whose answer was wrong, and whether that answer
+/// was the right answer to an earlier question: the warm-up's and the first
+/// run's (`before`) or an earlier measured run's. `answers` holds each
+/// run's (got, expected).
+fn first_wrong_run<T: PartialEq>(
+    answers: &[(Option<&T>, Option<&T>)],
+    before: &[&T],
+) -> Option<(usize, bool)> {
+    answers.iter().enumerate().find_map(|(n, (got, want))| {
+        let (got, want) = (got.as_ref()?, want.as_ref()?);
+        (got != want).then(|| {
+            let earlier = before.contains(got)
+                || answers[..n].iter().any(|(_, w)| w.as_ref() == Some(got));
+            (n, earlier)
+        })
+    })
+}
+
 /// The rounds' typical numbers: the highest high-water mark (a sequential
 /// version never exceeds 1), the median average and the median share.
 fn typical(rounds: &[WitnessStats]) -> WitnessStats {
@@ -376,5 +393,66 @@ fn typical(rounds: &[WitnessStats]) -> WitnessStats {
         average_in_flight: median(&mut averages),
         largest_share: median(&mut shares),
         ..first
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_run_is_found_and_told_apart_from_a_kept_answer() {
+        let (warm, first, a, b, c) = (1, 2, 10, 20, 30);
+        // Every run right.
+        let right = [(Some(&a), Some(&a)), (Some(&b), Some(&b))];
+        assert_eq!(first_wrong_run(&right, &[&warm, &first]), None);
+        // Run 1 answers run 0's question: a kept answer.
+        let kept = [(Some(&a), Some(&a)), (Some(&a), Some(&b))];
+        assert_eq!(first_wrong_run(&kept, &[&warm, &first]), Some((1, true)));
+        // Run 0 answers the first (unmeasured) run's question.
+        let first_kept = [(Some(&first), Some(&a))];
+        assert_eq!(first_wrong_run(&first_kept, &[&warm, &first]), Some((0, true)));
+        // A new wrong number: a race, not a kept answer.
+        let raced = [(Some(&a), Some(&a)), (Some(&c), Some(&b))];
+        assert_eq!(first_wrong_run(&raced, &[&warm, &first]), Some((1, false)));
+        // Runs a capped measurement never finished are not judged.
+        let unfinished = [(None, Some(&a)), (Some(&b), None)];
+        assert_eq!(first_wrong_run(&unfinished, &[&warm]), None);
+    }
+
+    fn stats(high_water: usize, average: f64, share: f64) -> WitnessStats {
+        WitnessStats {
+            items: 64,
+            high_water,
+            average_in_flight: average,
+            largest_share: share,
+            threads: 2,
+            span: Duration::from_millis(60),
+        }
+    }
+
+    #[test]
+    fn typical_takes_the_highest_peak_and_the_median_average_and_share() {
+        let rounds = [
+            stats(2, 1.9, 0.50),
+            stats(1, 1.0, 1.00),
+            stats(2, 1.8, 0.55),
+        ];
+        let t = typical(&rounds);
+        assert_eq!(t.high_water, 2);
+        assert_eq!(t.average_in_flight, 1.8);
+        assert_eq!(t.largest_share, 0.55);
+    }
+
+    #[test]
+    fn the_sum_of_squares_names_its_items_and_reports_a_wrong_total() {
+        let squares = SumOfSquares::new(10, 3);
+        assert_eq!(CpuWork::items(&squares), 3);
+        assert_eq!(squares.item_name(), "chunk");
+        assert_eq!(CpuWork::sequential(&squares), 285);
+        assert_eq!(CpuWork::ideal_parallel(&squares, 2), 285);
+        let (line, cause) = squares.mismatch(&284, &285);
+        assert_eq!(line, "your result 284 differs from the sequential one, 285");
+        assert!(cause.contains("exactly once"));
     }
 }

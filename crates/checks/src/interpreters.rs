@@ -87,3 +87,38 @@ pub fn check(run_all: impl Fn(&[Script], usize) -> Vec<u64>) -> Report {
         |scripts: &Scripts| run_all(scripts.scripts(), workers),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn missing_misplaced_and_wrong_results_are_told_apart() {
+        let scripts = Scripts::sized(Duration::from_millis(1), 3);
+        let want = CpuWork::sequential(&scripts);
+        let (line, cause) = scripts.mismatch(&want[..2].to_vec(), &want);
+        assert_eq!(line, "2 results for 3 scripts");
+        assert!(cause.contains("one result per script"));
+
+        let swapped = vec![want[1], want[0], want[2]];
+        let (line, cause) = scripts.mismatch(&swapped, &want);
+        assert_eq!(line, "result 0 belongs to another script");
+        assert!(cause.contains("out of order"));
+
+        let wrong = vec![want[0], want[1], want[2] ^ 1];
+        let (line, cause) = scripts.mismatch(&wrong, &want);
+        assert!(line.starts_with("result 2 is "), "{line}");
+        assert!(cause.contains("Interpreter::run"));
+    }
+
+    #[test]
+    fn scripts_are_the_items() {
+        let scripts = Scripts::sized(Duration::from_millis(1), 5);
+        assert_eq!((CpuWork::items(&scripts), scripts.item_name()), (5, "script"));
+        assert_eq!(
+            CpuWork::ideal_parallel(&scripts, 2),
+            CpuWork::sequential(&scripts)
+        );
+    }
+}

@@ -107,3 +107,42 @@ pub fn check(render: impl Fn(&Mandelbrot) -> Vec<u8>) -> Report {
     }
     report
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render(m: &Mandelbrot) -> Vec<u8> {
+        (0..m.height()).flat_map(|y| m.row(y)).collect()
+    }
+
+    #[test]
+    fn a_short_picture_rows_out_of_order_and_wrong_pixels_are_told_apart() {
+        let m = Mandelbrot::new(8, 4);
+        let want = render(&m);
+        let (line, cause) = m.mismatch(&want[..8].to_vec(), &want);
+        assert_eq!(line, "8 pixels for a 8 x 4 picture (32)");
+        assert!(cause.contains("Return every row"));
+
+        let mut swapped = want.clone();
+        let (top, rest) = swapped.split_at_mut(8);
+        top.swap_with_slice(&mut rest[16..24]);
+        let (line, cause) = m.mismatch(&swapped, &want);
+        assert_eq!(line, "row 0 holds the pixels of another row");
+        assert!(cause.contains("in another order"));
+
+        let mut dimmed = want.clone();
+        dimmed[9] = dimmed[9].wrapping_add(1);
+        let (line, cause) = m.mismatch(&dimmed, &want);
+        assert_eq!(line, "1 of 32 pixels differ, the first in row 1");
+        assert!(cause.contains("m.row(y)"));
+    }
+
+    #[test]
+    fn rows_are_the_items() {
+        let m = Mandelbrot::new(8, 4);
+        assert_eq!((CpuWork::items(&m), m.item_name()), (4, "row"));
+        assert_eq!(CpuWork::ideal_parallel(&m, 3), CpuWork::sequential(&m));
+        assert_eq!(m.describe(&Vec::new()), "all 8 x 4 pixels");
+    }
+}
