@@ -196,6 +196,55 @@ impl AskCounts {
     }
 }
 
+/// A plain thread at normal priority that ticks every millisecond: its
+/// worst gap over a window is how long this machine kept a ready thread
+/// waiting then, whatever the runtime did. A heartbeat on a runtime is
+/// judged against it, so that a machine too busy to run anything on time
+/// is not taken for a blocked runtime.
+pub(crate) struct ControlBeat {
+    heartbeat: measured::heartbeat::Heartbeat,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ControlBeat {
+    /// Starts ticking.
+    pub fn start() -> Self {
+        let heartbeat = measured::heartbeat::Heartbeat::new();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let thread = {
+            let (heartbeat, stop) = (heartbeat.clone(), std::sync::Arc::clone(&stop));
+            std::thread::Builder::new()
+                .name("control-heartbeat".into())
+                .spawn(move || {
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        heartbeat.tick();
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                })
+                .ok()
+        };
+        ControlBeat {
+            heartbeat,
+            stop,
+            thread,
+        }
+    }
+
+    /// Stops ticking; the worst gap from `from` to `to` (zero when the
+    /// thread could not be started: then nothing is excused).
+    pub fn stop(mut self, from: std::time::Instant, to: std::time::Instant) -> Duration {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        match self.thread.take() {
+            Some(thread) => {
+                let _ = thread.join();
+                self.heartbeat.worst_gap(from, to)
+            }
+            None => Duration::ZERO,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -85,6 +85,8 @@ struct Round {
     own_fetch_right: bool,
     work: Work,
     gap: Duration,
+    /// A plain thread's worst gap over the same window.
+    control: Duration,
     /// How much parsing and fetching overlapped (see `witness::overlap`).
     overlap: f64,
     /// Requests in flight, then the parsing threads.
@@ -287,6 +289,7 @@ where
                 tokio::time::sleep(Duration::from_millis(5)).await;
                 server.reset();
                 parses.reset();
+                let control = crate::asynch::ControlBeat::start();
                 let t = Instant::now();
                 let results = crawl(
                     Client::http(),
@@ -296,6 +299,7 @@ where
                 )
                 .await;
                 let done = Instant::now();
+                let control = control.stop(t, done);
                 let parsing_at_return = parses.in_flight();
                 stop.store(true, Ordering::Relaxed);
                 let _ = ticking.await;
@@ -314,6 +318,7 @@ where
                     own_fetch_right,
                     work,
                     gap: heartbeat.worst_gap(t, done),
+                    control,
                     overlap: overlap(&server.witness().spans(), &parses.spans()),
                     timeline: crawl_timeline(&server, &parses, t),
                 });
@@ -373,7 +378,19 @@ where
         best(|r| r.parse_only),
         best(|r| r.crawl),
     );
-    let gap = rounds.iter().map(|r| r.gap).max().unwrap_or_default();
+    // The round whose silence says most: the worst one beyond what the
+    // machine explains.
+    let lag = |r: &Round| crate::dont_block::judge_lag(r.gap, r.control);
+    let blocked = rounds
+        .iter()
+        .find(|r| lag(r) == crate::dont_block::Lag::Blocked);
+    let busy = rounds
+        .iter()
+        .find(|r| lag(r) == crate::dont_block::Lag::MachineBusy);
+    let (gap, control) = blocked
+        .or(busy)
+        .or(rounds.iter().max_by_key(|r| r.gap))
+        .map_or((Duration::ZERO, Duration::ZERO), |r| (r.gap, r.control));
     let ideal = fetch_only.max(parse_only);
     report.chart = Some(time_chart(
         format!(
@@ -390,15 +407,22 @@ where
     ));
 
     let line = format!(
-        "the heartbeat's longest silence was {} while you crawled (at most {})",
+        "the heartbeat's longest silence was {} while you crawled (at most {}; a plain thread's was {} meanwhile)",
         ms(gap),
-        ms(MAX_GAP)
+        ms(MAX_GAP),
+        ms(control)
     );
-    if !crate::dont_block::responsive(gap) {
-        report.push(Evidence::fail("responsive", line));
-        return report.diagnose("The runtime's thread was blocked: parsing is CPU work and ran on it. Hand each page to a thread pool (`rayon::spawn` with a `tokio::sync::oneshot` channel back, or `tokio::task::spawn_blocking`) and await the result.");
+    match crate::dont_block::judge_lag(gap, control) {
+        crate::dont_block::Lag::Blocked => {
+            report.push(Evidence::fail("responsive", line));
+            return report.diagnose("The runtime's thread was blocked: parsing is CPU work and ran on it. Hand each page to a thread pool (`rayon::spawn` with a `tokio::sync::oneshot` channel back, or `tokio::task::spawn_blocking`) and await the result.");
+        }
+        crate::dont_block::Lag::MachineBusy => report.push(Evidence::inconclusive(
+            "responsive",
+            format!("{line}: the machine kept a plain thread waiting nearly as long, so this silence cannot be blamed on your code right now"),
+        )),
+        crate::dont_block::Lag::Responsive => report.push(Evidence::pass("responsive", line)),
     }
-    report.push(Evidence::pass("responsive", line));
 
     // Structure: did parsing happen while requests were in flight? The
     // witnesses see it whatever the machine's load.
