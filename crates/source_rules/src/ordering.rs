@@ -2,13 +2,13 @@
 //!
 //! A lock is an atomic that is *taken* and *given back*:
 //!
-//! - taken: a `compare_exchange(FREE, HELD, ..)` (or `(FREE, owner)`), or
-//!   `swap(HELD, ..)` (or
-//!   `fetch_or`) from one constant to another, in a spin loop's condition or
-//!   in a condition whose branch leaves the loop; or outside a loop when its
-//!   result is tested (a try-lock) and the same atomic is written elsewhere;
-//!   or, for a ticket lock, a `load` compared with `==`/`!=` in such a
-//!   condition, on an atomic that is also written;
+//! - taken: a `compare_exchange(FREE, HELD, ..)` (or `(FREE, owner)`), a
+//!   `swap(HELD, ..)` or a `fetch_or(HELD, ..)`, in a spin loop's condition
+//!   or in a condition whose branch leaves the loop; or outside any loop,
+//!   its result tested (a try-lock), on an atomic also written elsewhere.
+//!   Inside a loop, a condition whose branch does not leave it takes
+//!   nothing (a waiter setting a flag). For a ticket lock, a `load`
+//!   compared with `==`/`!=` in such a condition, on an atomic also written;
 //! - given back: any other write to that atomic (`store`, `swap`,
 //!   `fetch_add`, ...).
 //!
@@ -396,8 +396,10 @@ impl Collector {
         let Some(key) = self.key(receiver) else {
             return;
         };
-        let taking = self.spin_condition > 0 || (self.loops > 0 && self.condition > 0);
-        let tested = self.condition > 0;
+        // In a loop, only a condition that leaves it takes a lock: a waiter
+        // that sets a flag once inside its wait loop takes nothing.
+        let taking = self.spin_condition > 0;
+        let tested = self.condition > 0 && self.loops == 0;
         let take_role = if taking {
             Role::Take
         } else if tested {
@@ -921,7 +923,7 @@ impl Bank {
             r#"
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex};
-pub struct Gil { held: Mutex<bool>, turn: Condvar, drop_request: AtomicBool }
+pub struct Gil { held: Mutex<bool>, turn: Condvar, drop_request: AtomicBool, asked: std::sync::atomic::AtomicU64 }
 impl Gil {
     pub fn acquire(&self) {
         let mut held = self.held.lock().unwrap();
@@ -930,6 +932,9 @@ impl Gil {
             held = next;
             if waited.timed_out() {
                 let _ = self.drop_request.compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed);
+                if self.drop_request.compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+                    self.asked.fetch_add(1, Ordering::Relaxed);
+                }
                 self.drop_request.store(true, Ordering::Relaxed);
             }
         }
