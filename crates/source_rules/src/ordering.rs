@@ -968,6 +968,30 @@ impl L {
 }
 "#,
         );
+        // A right spin GIL: Acquire/Release on the lock, the drop request a
+        // Relaxed flag set by waiters inside their spin loop.
+        clean(
+            r#"
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+pub struct Gil { interval: Duration, locked: AtomicBool, drop_request: AtomicBool }
+impl Gil {
+    pub fn acquire(&self) {
+        let start = Instant::now();
+        while self.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+            if start.elapsed() > self.interval {
+                self.drop_request.store(true, Ordering::Relaxed);
+            }
+            std::thread::yield_now();
+        }
+        self.drop_request.store(false, Ordering::Relaxed);
+    }
+    pub fn release(&self) { self.locked.store(false, Ordering::Release); }
+    pub fn drop_requested(&self) -> bool { self.drop_request.load(Ordering::Relaxed) }
+    pub fn switch(&self) -> bool { self.drop_request.swap(false, Ordering::Relaxed) }
+}
+"#,
+        );
         // A right ticket lock: the ticket counter itself may be Relaxed.
         clean(
             r#"
