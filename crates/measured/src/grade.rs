@@ -237,6 +237,47 @@ mod tests {
         );
     }
 
+    /// Family 6 of issue 12: every threshold probed at its value and on
+    /// both sides, for m = 2 and m = 8.
+    #[test]
+    fn every_structure_threshold_at_the_value_and_either_side() {
+        for (m, share) in [(2, 0.8), (8, 0.2)] {
+            let need = StructureNeed::new(m);
+            let average = 0.7 * m as f64;
+            // High-water: m passes, m - 1 fails.
+            assert_eq!(grade_structure(&stats(m, average, share), need), StructureGrade::Pass);
+            assert_eq!(
+                grade_structure(&stats(m - 1, average, share), need),
+                StructureGrade::TooFewAtOnce { high_water: m - 1 }
+            );
+            // Average: at 0.7 m passes, a hair below fails.
+            assert_eq!(
+                grade_structure(&stats(m, average - 1e-6, share), need),
+                StructureGrade::TooLittleOverlap { average: average - 1e-6 }
+            );
+            // Share: at 1.6 / m (0.8 at m = 2) passes, a hair above fails.
+            assert_eq!(
+                grade_structure(&stats(m, average, share + 1e-6), need),
+                StructureGrade::Imbalanced { share: share + 1e-6 }
+            );
+        }
+    }
+
+    #[test]
+    fn every_speed_threshold_at_the_value_and_either_side() {
+        // Ceiling exactly 1.3: graded; a hair below: no spare cores.
+        assert_eq!(grade_speed(&sample(130, 100, 100)), SpeedGrade::Pass);
+        assert_eq!(grade_speed(&sample(129, 100, 100)), SpeedGrade::NoSpareCores);
+        // Relative speed exactly 0.7 passes; below it fails.
+        assert_eq!(grade_speed(&sample(200, 70, 100)), SpeedGrade::Pass);
+        assert_eq!(grade_speed(&sample(200, 70, 101)), SpeedGrade::TooSlow);
+        // A zero-length run of the candidate is not a division by zero.
+        assert_eq!(grade_speed(&sample(200, 70, 0)), SpeedGrade::Pass);
+        // A zero-length reference (nothing to measure) reads as no ceiling
+        // only when one thread took no time either.
+        assert_eq!(grade_speed(&sample(0, 0, 0)), SpeedGrade::NoSpareCores);
+    }
+
     #[test]
     fn max_share_follows_one_point_six_over_m() {
         assert_eq!(StructureNeed::new(1).max_share(), 1.0);
