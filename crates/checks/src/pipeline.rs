@@ -2,26 +2,31 @@
 //! channels between the stages.
 //!
 //! The check proves: every line's record reaches the sink, right (in any
-//! order); no queue ever held more than its bound allows (each line notes
-//! when it left one stage and entered the next, so the check sees the
-//! queues' depth whatever channels carried it); every thread the pipeline
-//! started has ended when it returns; the parsing stage ran on all cores
-//! (the in-flight witness); and, when the machine has spare cores now, the
-//! pipeline is at least 70% as fast as the checker's own parallel parse,
-//! measured in the same run. A pipeline that never finishes (a sender never
+//! order), by the time `run` returns; every line was parsed exactly once
+//! (the witness's count), on at most `workers` parsing threads; no queue
+//! ever held more than its bound allows (each line notes when it left one
+//! stage and entered the next, so the check sees the queues' depth whatever
+//! channels carried it); no thread the pipeline started is still running
+//! when it returns (named if one is); and the common CPU rules on the
+//! parsing stage, every round on fresh lines: the in-flight witness shows
+//! it on all cores, and, when the machine has spare cores now, the pipeline
+//! is at least 70% as fast as the checker's own pipeline measured in the
+//! same run. The lines' values come from a seed drawn fresh for every run
+//! and kept by the checker (crates/references), so no record can be had
+//! without parsing its line. A pipeline that never finishes (a sender never
 //! dropped) gets a verdict after a few seconds, not a hang.
 
-use std::collections::HashSet;
 use std::time::Duration;
 
 use measured::measure::parallelism;
-use measured::pipeline::{Lines, Record, Sink, Source, units_per_line};
+use measured::pipeline::{Record, Sink, Source, units_per_line};
 use measured::witness::InFlightWitness;
+use references::pipeline::Answered;
 use verdict::{Evidence, Report, Status};
 
-use crate::cpu::{CpuExercise, CpuWork, check as cpu_check};
-use crate::harness::seed;
+use crate::cpu::{CpuExercise, CpuWork, check_with as cpu_check};
 use crate::processes::{Watched, watch};
+use crate::thread_pool::os_threads;
 
 /// The exercise's short name.
 pub const NAME: &str = "pipeline";
@@ -42,11 +47,11 @@ pub fn main(run: impl RunFn) {
     crate::main(NAME, || check(run));
 }
 
-impl CpuWork for Lines {
+impl CpuWork for Answered {
     type Output = Vec<Record>;
 
     fn watched(&self, witness: &InFlightWitness) -> Self {
-        Lines::watched(self, witness)
+        Answered::watched(self, witness)
     }
 
     fn item_name(&self) -> &'static str {
@@ -54,22 +59,23 @@ impl CpuWork for Lines {
     }
 
     fn items(&self) -> usize {
-        self.count()
+        self.lines().count()
     }
 
     fn sequential(&self) -> Vec<Record> {
-        (0..self.count()).map(|i| self.expected(i)).collect()
+        Answered::sequential(self)
     }
 
     /// The checker's own pipeline, the shape the exercise asks for: a
-    /// reader, `threads` parsers and a collector joined by bounded channels.
-    /// A pipeline's reader and collector need the cores too, so the speed
-    /// it is held to is a pipeline's: against a plain parallel parse, the
+    /// reader, as many parsers as the learner is asked for (one more than
+    /// the `threads` cores) and a collector joined by bounded channels. A
+    /// pipeline's reader and collector need the cores too, so the speed it
+    /// is held to is a pipeline's: against a plain parallel parse, the
     /// reference solution fell to 69% of it with a one-core hog, and failed.
     fn ideal_parallel(&self, threads: usize) -> Vec<Record> {
         let (line_tx, line_rx) = crossbeam::channel::bounded(CAPACITY);
         let (record_tx, record_rx) = crossbeam::channel::bounded(CAPACITY);
-        let source = self.source();
+        let source = self.lines().source();
         let parsed = std::thread::scope(|s| {
             s.spawn(move || {
                 for line in source {
@@ -78,7 +84,7 @@ impl CpuWork for Lines {
                     }
                 }
             });
-            for _ in 0..threads.max(1) {
+            for _ in 0..(threads + 1).max(2) {
                 let (lines, records) = (line_rx.clone(), record_tx.clone());
                 s.spawn(move || {
                     for line in lines {
@@ -114,113 +120,169 @@ impl CpuWork for Lines {
     }
 }
 
-/// The threads of this process that are alive now (Linux): ids of tasks
-/// under /proc/self/task, leaving out those already exiting (states Z and X:
-/// a joined thread can linger there for a moment on a busy machine).
-fn live_threads() -> Option<HashSet<u32>> {
-    let entries = std::fs::read_dir("/proc/self/task").ok()?;
-    let mut live = HashSet::new();
-    for entry in entries.flatten() {
-        let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let state = stat
-            .rfind(')')
-            .and_then(|i| stat[i + 1..].split_whitespace().next());
-        if !matches!(state, Some("Z" | "X")) {
-            live.insert(tid);
-        }
-    }
-    Some(live)
+/// What the watched run saw, the moment `run` returned.
+#[derive(Debug, Clone, PartialEq)]
+struct AtReturn {
+    /// The records in the sink then.
+    records: Vec<Record>,
+    /// Threads started since `run` was called and still running then
+    /// (None: the OS cannot list them).
+    left: Option<Vec<String>>,
+    /// How many lines were parsed, and on how many threads.
+    parsed: usize,
+    parsers: usize,
 }
 
-/// Threads alive now that were not alive `before`, waiting up to a second
-/// for threads that are ending to be gone.
-fn new_threads(before: &Option<HashSet<u32>>) -> Option<usize> {
-    let before = before.as_ref()?;
-    let deadline = std::time::Instant::now() + Duration::from_secs(1);
-    loop {
-        let now = live_threads()?;
-        let new = now.difference(before).count();
-        if new == 0 || std::time::Instant::now() > deadline {
-            return Some(new);
-        }
-        std::thread::sleep(Duration::from_millis(10));
+/// A failed judgement: the evidence and the likely cause.
+type Judged = (Evidence, String);
+
+/// The judge of cleanup: nothing the pipeline started runs on after it.
+fn judge_exit(left: Option<&[String]>) -> Result<Evidence, Judged> {
+    match left {
+        None => Ok(Evidence::skipped(
+            "threads exit",
+            "this platform cannot list threads (no /proc): not checked",
+        )),
+        Some([]) => Ok(Evidence::pass(
+            "threads exit",
+            "every thread the pipeline started had ended when `run` returned",
+        )),
+        Some(names) => Err((
+            Evidence::fail(
+                "threads exit",
+                format!(
+                    "{} threads the pipeline started were still running when `run` returned: {}",
+                    names.len(),
+                    names.join(", ")
+                ),
+            ),
+            "Threads were still running after your pipeline returned: join every thread you start (a `std::thread::scope` does it for you), the collector and any helper too, so that `run` returns only when all the work is done.".to_owned(),
+        )),
     }
+}
+
+/// The judge of the parsing stage's shape: every line parsed once, on at
+/// most `workers` threads.
+fn judge_parsing(
+    lines: usize,
+    workers: usize,
+    parsed: usize,
+    parsers: usize,
+) -> Result<(), Judged> {
+    if parsed != lines {
+        return Err((
+            Evidence::fail(
+                "correct",
+                format!("{parsed} lines were parsed for {lines} lines"),
+            ),
+            "Parse every line exactly once: `line.parse()` on each line the source gives."
+                .to_owned(),
+        ));
+    }
+    if parsers > workers {
+        return Err((
+            Evidence::fail(
+                "concurrent",
+                format!(
+                    "lines were parsed on {parsers} different threads, for `workers` = {workers}"
+                ),
+            ),
+            format!(
+                "The parsing stage must be `workers` threads ({workers} here), each taking lines from the channel until it closes: not a thread per line, and not more threads than asked for."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The judge of the queues: `q1` lines at most waited to be parsed, `q2`
+/// records to be collected; a queue of `capacity` plus the lines in the
+/// threads' hands (one per parser, one in the reader's) is the most a
+/// bounded pipeline can hold.
+fn judge_queues(q1: usize, q2: usize, capacity: usize, workers: usize) -> Result<Evidence, Judged> {
+    let allowed = capacity + workers + 1;
+    let line = format!(
+        "at most {q1} lines waited to be parsed and {q2} records to be collected (channels of {capacity}, so at most {allowed} counting the lines in the threads' hands)"
+    );
+    if q1.max(q2) > allowed {
+        return Err((
+            Evidence::fail("bounded queues", line),
+            format!(
+                "{} lines piled up between two stages: the channel is unbounded (or far larger than {capacity}). With `crossbeam::channel::bounded({capacity})` a fast reader blocks when the queue is full, so memory stays flat however long the input.",
+                q1.max(q2)
+            ),
+        ));
+    }
+    Ok(Evidence::pass("bounded queues", line))
 }
 
 /// Checks a `run`.
 pub fn check(run: impl RunFn) -> Report {
     let report = Report::new(NAME);
     let p = parallelism();
-    let workers = p.max(2);
-    let seed = seed();
+    // One parser more than the cores: a pipeline that takes its number of
+    // parsers from the machine instead of `workers` shows on every machine.
+    let workers = (p + 1).max(2);
 
-    // First a watched run: does it finish, keep its queues bounded, and
-    // end its threads?
-    let lines = Lines::new(LINES, units_per_line(crate::cpu::BASELINE, LINES), seed);
-    let before = live_threads();
+    // First a watched run: does it finish with every record in the sink,
+    // parse every line once on `workers` threads, keep its queues bounded,
+    // and leave no thread running?
+    let witness = InFlightWitness::new();
+    let lines = references::pipeline::lines(LINES, units_per_line(crate::cpu::BASELINE, LINES))
+        .watched(&witness);
     let watched = {
-        let (lines, run) = (lines.clone(), run.clone());
+        let (lines, run, witness) = (lines.clone(), run.clone(), witness.clone());
         watch(LIMIT, move || {
-            lines.reset();
-            run(lines.source(), &lines.sink(), workers, CAPACITY);
+            let before = os_threads::live_ids();
+            run(
+                lines.lines().source(),
+                &lines.lines().sink(),
+                workers,
+                CAPACITY,
+            );
+            // The moment `run` returns: what is in the sink, what still runs.
+            let left = before.as_ref().and_then(os_threads::started_since);
+            let records = lines.lines().records();
+            let stats = witness.stats();
+            AtReturn {
+                records,
+                left,
+                parsed: stats.items,
+                parsers: stats.threads,
+            }
         })
     };
-    if let Watched::TimedOut { .. } = watched {
-        return report
-            .with(Evidence::fail(
-                "correct",
-                format!("`run` had not returned after {} s", LIMIT.as_secs()),
-            ))
-            .diagnose("Your pipeline never finished: a stage is still waiting for more input. A `for x in receiver` loop ends only when every `Sender` of that channel is dropped, including the one you created and cloned for the workers: drop it (or move it into a thread) once the clones are made.");
-    }
-    let left = new_threads(&before);
-    let want: Vec<Record> = (0..LINES).map(|i| lines.expected(i)).collect();
-    let got = lines.records();
-    if got != want {
-        let (line, cause) = lines.mismatch(&got, &want);
+    let seen = match watched {
+        Watched::Returned(seen) => seen,
+        _ => {
+            return report
+                .with(Evidence::fail(
+                    "correct",
+                    format!("`run` had not returned after {} s", LIMIT.as_secs()),
+                ))
+                .diagnose("Your pipeline never finished: a stage is still waiting for more input. A `for x in receiver` loop ends only when every `Sender` of that channel is dropped, including the one you created and cloned for the workers: drop it (or move it into a thread) once the clones are made.");
+        }
+    };
+    // Threads left running come first: records still on their way to the
+    // sink are the symptom, the thread that carries them is the cause.
+    let exits = match judge_exit(seen.left.as_deref()) {
+        Ok(evidence) => evidence,
+        Err((evidence, cause)) => return report.with(evidence).diagnose(cause),
+    };
+    let want = lines.sequential();
+    if seen.records != want {
+        let (line, cause) = lines.mismatch(&seen.records, &want);
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
-    let (q1, q2) = lines.deepest_queues();
-    let allowed = CAPACITY + workers + 1;
-    let queues = format!(
-        "at most {q1} lines waited to be parsed and {q2} records to be collected (channels of {CAPACITY}, so at most {allowed} counting the lines in the threads' hands)"
-    );
-    let bounded = if q1.max(q2) > allowed {
-        Err((
-            Evidence::fail("bounded queues", queues),
-            format!(
-                "{} lines piled up between two stages: the channel is unbounded (or far larger than {CAPACITY}). With `crossbeam::channel::bounded({CAPACITY})` a fast reader blocks when the queue is full, so memory stays flat however long the input.",
-                q1.max(q2)
-            ),
-        ))
-    } else {
-        Ok(Evidence::pass("bounded queues", queues))
-    };
-    let exits = match left {
-        Some(0) => Ok(Evidence::pass(
-            "threads exit",
-            "every thread the pipeline started had ended when `run` returned",
-        )),
-        Some(n) => Err((
-            Evidence::fail(
-                "threads exit",
-                format!("{n} threads the pipeline started were still alive a second after `run` returned"),
-            ),
-            "Threads were still running after your pipeline returned: join every thread you start (a `std::thread::scope` does it for you) so that `run` returns only when all the work is done.".to_owned(),
-        )),
-        None => Ok(Evidence::skipped(
-            "threads exit",
-            "this platform cannot list threads (no /proc): not checked",
-        )),
-    };
+    if let Err((evidence, cause)) = judge_parsing(LINES, workers, seen.parsed, seen.parsers) {
+        return report.with(evidence).diagnose(cause);
+    }
+    let (q1, q2) = lines.lines().deepest_queues();
+    let bounded = judge_queues(q1, q2, CAPACITY, workers);
 
     // Then the common CPU rules on the parsing stage.
-    let candidate = |lines: &Lines| {
+    let candidate = |answered: &Answered| {
+        let lines = answered.lines();
         lines.reset();
         run(lines.source(), &lines.sink(), workers, CAPACITY);
         lines.records()
@@ -235,9 +297,11 @@ pub fn check(run: impl RunFn) -> Report {
         // here; the average is shown, not graded.
         average_fraction: 0.0,
     };
+    // Fresh lines, from a new secret seed, for every run.
     let mut cpu = cpu_check(
         exercise,
-        |target| Lines::new(LINES, units_per_line(target, LINES), seed ^ 1),
+        workers,
+        |target| references::pipeline::lines(LINES, units_per_line(target, LINES)),
         candidate,
     );
     if let Some(timeline) = cpu.timeline.as_mut() {
@@ -249,7 +313,7 @@ pub fn check(run: impl RunFn) -> Report {
     }
     let mut extra = Vec::new();
     let mut cause = None;
-    for result in [bounded, exits] {
+    for result in [bounded, Ok(exits)] {
         match result {
             Ok(e) => extra.push(e),
             Err((e, why)) => {
@@ -270,4 +334,43 @@ pub fn check(run: impl RunFn) -> Report {
     }
     cpu.evidence.extend(rest);
     cpu
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_queue_at_the_bound_passes_and_one_over_fails() {
+        // Channels of 8 and 2 parsers: 8 + 2 + 1 = 11 at most.
+        assert!(judge_queues(11, 3, 8, 2).is_ok());
+        assert!(judge_queues(3, 11, 8, 2).is_ok());
+        let (evidence, cause) = judge_queues(12, 3, 8, 2).unwrap_err();
+        assert_eq!(evidence.status, Status::Fail);
+        assert!(cause.contains("12 lines piled up"));
+        assert!(judge_queues(3, 12, 8, 2).is_err());
+    }
+
+    #[test]
+    fn a_thread_left_running_fails_naming_it() {
+        assert_eq!(judge_exit(Some(&[])).unwrap().status, Status::Pass);
+        assert_eq!(judge_exit(None).unwrap().status, Status::Skipped);
+        let names = ["'collector' (thread id 7)".to_owned()];
+        let (evidence, cause) = judge_exit(Some(&names)).unwrap_err();
+        assert!(evidence.summary.contains("'collector' (thread id 7)"));
+        assert!(cause.contains("join every thread you start"));
+    }
+
+    #[test]
+    fn parsing_judged_on_its_count_and_its_threads() {
+        assert!(judge_parsing(256, 2, 256, 2).is_ok());
+        assert!(judge_parsing(256, 2, 256, 1).is_ok());
+        // One line too few or too many: the witness count must be the lines.
+        assert!(judge_parsing(256, 2, 255, 2).is_err());
+        assert!(judge_parsing(256, 2, 257, 2).is_err());
+        // One thread more than `workers`.
+        let (evidence, cause) = judge_parsing(256, 2, 256, 3).unwrap_err();
+        assert_eq!(evidence.name, "concurrent");
+        assert!(cause.contains("not a thread per line"));
+    }
 }

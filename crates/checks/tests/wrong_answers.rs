@@ -384,6 +384,18 @@ fixtures! {
         "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
         |f| checks::pipeline::check(f::run),
         "bounded queues", "the channel is unbounded";
+    pipeline_progress_thread_left:
+        "../../../solutions/07_channels/01_pipeline/wrong/progress_thread_left.rs",
+        |f| checks::pipeline::check(f::run),
+        "threads exit", "join every thread you start";
+    pipeline_thread_per_line:
+        "../../../solutions/07_channels/01_pipeline/wrong/thread_per_line.rs",
+        |f| checks::pipeline::check(f::run),
+        "concurrent", "not a thread per line";
+    pipeline_parsers_from_the_machine:
+        "../../../solutions/07_channels/01_pipeline/wrong/parsers_from_the_machine.rs",
+        |f| checks::pipeline::check(f::run),
+        "concurrent", "available_parallelism";
     pipeline_sender_kept:
         "../../../solutions/07_channels/01_pipeline/wrong/sender_kept.rs",
         |f| checks::pipeline::check(f::run),

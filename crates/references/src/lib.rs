@@ -12,4 +12,5 @@
 pub mod costs;
 pub mod decisions;
 pub mod pages;
+pub mod pipeline;
 pub mod processes;
