@@ -210,7 +210,11 @@ pub(crate) fn check_with<W: CpuWork>(
     let got = candidate(&first.watched);
     if got != expected {
         let (line, cause) = first.work.mismatch(&got, &expected);
-        let cause = if got == warm_answer { KEPT.to_owned() } else { cause };
+        let cause = if got == warm_answer {
+            KEPT.to_owned()
+        } else {
+            cause
+        };
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
     }
     let first_items = WorkDone {
@@ -261,7 +265,10 @@ pub(crate) fn check_with<W: CpuWork>(
             return report
                 .with(Evidence::fail(
                     "correct",
-                    format!("right in the first run, then wrong in run {}: {line}", n + 2),
+                    format!(
+                        "right in the first run, then wrong in run {}: {line}",
+                        n + 2
+                    ),
                 ))
                 .diagnose(cause);
         }
@@ -375,8 +382,8 @@ fn first_wrong_run<T: PartialEq>(
     answers.iter().enumerate().find_map(|(n, (got, want))| {
         let (got, want) = (got.as_ref()?, want.as_ref()?);
         (got != want).then(|| {
-            let earlier = before.contains(got)
-                || answers[..n].iter().any(|(_, w)| w.as_ref() == Some(got));
+            let earlier =
+                before.contains(got) || answers[..n].iter().any(|(_, w)| w.as_ref() == Some(got));
             (n, earlier)
         })
     })
@@ -411,7 +418,10 @@ mod tests {
         assert_eq!(first_wrong_run(&kept, &[&warm, &first]), Some((1, true)));
         // Run 0 answers the first (unmeasured) run's question.
         let first_kept = [(Some(&first), Some(&a))];
-        assert_eq!(first_wrong_run(&first_kept, &[&warm, &first]), Some((0, true)));
+        assert_eq!(
+            first_wrong_run(&first_kept, &[&warm, &first]),
+            Some((0, true))
+        );
         // A new wrong number: a race, not a kept answer.
         let raced = [(Some(&a), Some(&a)), (Some(&c), Some(&b))];
         assert_eq!(first_wrong_run(&raced, &[&warm, &first]), Some((1, false)));

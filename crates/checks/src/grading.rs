@@ -378,7 +378,10 @@ mod tests {
     #[test]
     fn every_item_once_in_every_run_passes() {
         let runs = [done(64, 64, None), done(64, 64, Some((210, 200)))];
-        assert_eq!(judge_work(&runs, Some(&sample(100, 52, 55)), 2), WorkGrade::Pass);
+        assert_eq!(
+            judge_work(&runs, Some(&sample(100, 52, 55)), 2),
+            WorkGrade::Pass
+        );
         let (evidence, cause) = work_evidence(&runs, None, 2, "chunk");
         assert_eq!(evidence.status, Status::Pass);
         assert_eq!(
@@ -393,7 +396,11 @@ mod tests {
         let short = [done(64, 64, None), done(64, 64, None), done(64, 63, None)];
         assert_eq!(
             judge_work(&short, None, 2),
-            WorkGrade::Missing { run: 2, ran: 63, required: 64 }
+            WorkGrade::Missing {
+                run: 2,
+                ran: 63,
+                required: 64
+            }
         );
         let (evidence, cause) = work_evidence(&short, None, 2, "row");
         assert_eq!(evidence.summary, "only 63 of 64 rows ran in run 3");
@@ -401,7 +408,11 @@ mod tests {
         let over = [done(64, 65, None)];
         assert_eq!(
             judge_work(&over, None, 2),
-            WorkGrade::Repeated { run: 0, ran: 65, required: 64 }
+            WorkGrade::Repeated {
+                run: 0,
+                ran: 65,
+                required: 64
+            }
         );
         // A run that skipped everything, as a cache after round one does.
         assert!(matches!(
@@ -435,10 +446,16 @@ mod tests {
             WorkGrade::FasterThanPossible { .. }
         ));
         // Exactly at 1.25x the reference and 2.5x one thread: allowed.
-        assert_eq!(judge_work(&runs, Some(&sample(250, 125, 100)), 2), WorkGrade::Pass);
+        assert_eq!(
+            judge_work(&runs, Some(&sample(250, 125, 100)), 2),
+            WorkGrade::Pass
+        );
         // Far faster than a slow reference, but not beyond the cores: a
         // busy moment spoiled the reference's rounds, not skipped work.
-        assert_eq!(judge_work(&runs, Some(&sample(200, 190, 100)), 2), WorkGrade::Pass);
+        assert_eq!(
+            judge_work(&runs, Some(&sample(200, 190, 100)), 2),
+            WorkGrade::Pass
+        );
         // A cache after round one: 190,000x.
         assert!(matches!(
             judge_work(&runs, Some(&sample(100, 52, 0)), 16),

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn scripts_are_the_items() {
         let scripts = Scripts::sized(Duration::from_millis(1), 5);
-        assert_eq!((CpuWork::items(&scripts), scripts.item_name()), (5, "script"));
+        assert_eq!(
+            (CpuWork::items(&scripts), scripts.item_name()),
+            (5, "script")
+        );
         assert_eq!(
             CpuWork::ideal_parallel(&scripts, 2),
             CpuWork::sequential(&scripts)

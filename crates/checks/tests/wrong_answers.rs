@@ -214,6 +214,18 @@ fixtures! {
         "../../../solutions/04_parallelism/01_map_reduce/wrong/lock_around_the_work.rs",
         |f| checks::map_reduce::check(f::total),
         "concurrent", "a lock held around the work";
+    map_reduce_cached_after_first_run:
+        "../../../solutions/04_parallelism/01_map_reduce/wrong/cached_after_first_run.rs",
+        |f| checks::map_reduce::check(f::total),
+        "correct", "the answer to an earlier run";
+    map_reduce_answer_from_a_hidden_copy:
+        "../../../solutions/04_parallelism/01_map_reduce/wrong/answer_from_a_hidden_copy.rs",
+        |f| checks::map_reduce::check(f::total),
+        "work", "showing the checker a few chunks while the answer comes from elsewhere";
+    map_reduce_every_chunk_twice:
+        "../../../solutions/04_parallelism/01_map_reduce/wrong/every_chunk_twice.rs",
+        |f| checks::map_reduce::check(f::total),
+        "work", "Some chunks ran more than once";
 
     // 04/03 scoped threads
     scoped_sum_spawn_then_join:
@@ -224,6 +236,18 @@ fixtures! {
         "../../../solutions/04_parallelism/03_scoped_sum/wrong/ninety_ten.rs",
         |f| checks::scoped_sum::check(f::total),
         "concurrent", "most of the work";
+    scoped_sum_cached_in_a_static:
+        "../../../solutions/04_parallelism/03_scoped_sum/wrong/cached_in_a_static.rs",
+        |f| checks::scoped_sum::check(f::total),
+        "correct", "the answer to an earlier run";
+    scoped_sum_hidden_copy_for_show:
+        "../../../solutions/04_parallelism/03_scoped_sum/wrong/hidden_copy_for_show.rs",
+        |f| checks::scoped_sum::check(f::total),
+        "work", "showing the checker a few chunks while the answer comes from elsewhere";
+    scoped_sum_overlapping_ranges:
+        "../../../solutions/04_parallelism/03_scoped_sum/wrong/overlapping_ranges.rs",
+        |f| checks::scoped_sum::check(f::total),
+        "work", "Some chunks ran more than once";
 
     // 04/02 Mandelbrot
     mandelbrot_two_halves:
@@ -234,6 +258,18 @@ fixtures! {
         "../../../solutions/04_parallelism/02_mandelbrot/wrong/rows_as_they_finish.rs",
         |f| checks::mandelbrot::check(f::render),
         "correct", "The rows are all there, in another order";
+    mandelbrot_picture_kept_from_the_first_render:
+        "../../../solutions/04_parallelism/02_mandelbrot/wrong/picture_kept_from_the_first_render.rs",
+        |f| checks::mandelbrot::check(f::render),
+        "correct", "the answer to an earlier run";
+    mandelbrot_rows_from_a_hidden_copy:
+        "../../../solutions/04_parallelism/02_mandelbrot/wrong/rows_from_a_hidden_copy.rs",
+        |f| checks::mandelbrot::check(f::render),
+        "work", "showing the checker a few rows while the answer comes from elsewhere";
+    mandelbrot_first_row_for_its_width:
+        "../../../solutions/04_parallelism/02_mandelbrot/wrong/first_row_for_its_width.rs",
+        |f| checks::mandelbrot::check(f::render),
+        "work", "Some rows ran more than once";
 
     // 02/01 build a GIL
     build_a_gil_never_asks_to_switch:
@@ -274,6 +310,18 @@ fixtures! {
         "../../../solutions/02_gil/02_interpreters/wrong/results_as_they_come.rs",
         |f| checks::interpreters::check(f::run_all),
         "correct", "out of order";
+    interpreters_results_kept_from_the_first_batch:
+        "../../../solutions/02_gil/02_interpreters/wrong/results_kept_from_the_first_batch.rs",
+        |f| checks::interpreters::check(f::run_all),
+        "correct", "the answer to an earlier run";
+    interpreters_test_run_per_interpreter:
+        "../../../solutions/02_gil/02_interpreters/wrong/test_run_per_interpreter.rs",
+        |f| checks::interpreters::check(f::run_all),
+        "work", "Some scripts ran more than once";
+    interpreters_one_worker_per_core:
+        "../../../solutions/02_gil/02_interpreters/wrong/one_worker_per_core.rs",
+        |f| checks::interpreters::check(f::run_all),
+        "concurrent", "instead of `workers`";
 
     // 06/01 gather
     gather_await_in_a_loop:
@@ -384,6 +432,10 @@ fixtures! {
         "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
         |f| checks::pipeline::check(f::run),
         "bounded queues", "the channel is unbounded";
+    pipeline_parsers_from_the_machine:
+        "../../../solutions/07_channels/01_pipeline/wrong/parsers_from_the_machine.rs",
+        |f| checks::pipeline::check(f::run),
+        "concurrent", "available_parallelism";
     pipeline_progress_thread_left:
         "../../../solutions/07_channels/01_pipeline/wrong/progress_thread_left.rs",
         |f| checks::pipeline::check(f::run),
@@ -392,10 +444,6 @@ fixtures! {
         "../../../solutions/07_channels/01_pipeline/wrong/thread_per_line.rs",
         |f| checks::pipeline::check(f::run),
         "concurrent", "not a thread per line";
-    pipeline_parsers_from_the_machine:
-        "../../../solutions/07_channels/01_pipeline/wrong/parsers_from_the_machine.rs",
-        |f| checks::pipeline::check(f::run),
-        "concurrent", "available_parallelism";
     pipeline_sender_kept:
         "../../../solutions/07_channels/01_pipeline/wrong/sender_kept.rs",
         |f| checks::pipeline::check(f::run),

@@ -245,7 +245,10 @@ mod tests {
             let need = StructureNeed::new(m);
             let average = 0.7 * m as f64;
             // High-water: m passes, m - 1 fails.
-            assert_eq!(grade_structure(&stats(m, average, share), need), StructureGrade::Pass);
+            assert_eq!(
+                grade_structure(&stats(m, average, share), need),
+                StructureGrade::Pass
+            );
             assert_eq!(
                 grade_structure(&stats(m - 1, average, share), need),
                 StructureGrade::TooFewAtOnce { high_water: m - 1 }
@@ -253,12 +256,16 @@ mod tests {
             // Average: at 0.7 m passes, a hair below fails.
             assert_eq!(
                 grade_structure(&stats(m, average - 1e-6, share), need),
-                StructureGrade::TooLittleOverlap { average: average - 1e-6 }
+                StructureGrade::TooLittleOverlap {
+                    average: average - 1e-6
+                }
             );
             // Share: at 1.6 / m (0.8 at m = 2) passes, a hair above fails.
             assert_eq!(
                 grade_structure(&stats(m, average, share + 1e-6), need),
-                StructureGrade::Imbalanced { share: share + 1e-6 }
+                StructureGrade::Imbalanced {
+                    share: share + 1e-6
+                }
             );
         }
     }
@@ -267,7 +274,10 @@ mod tests {
     fn every_speed_threshold_at_the_value_and_either_side() {
         // Ceiling exactly 1.3: graded; a hair below: no spare cores.
         assert_eq!(grade_speed(&sample(130, 100, 100)), SpeedGrade::Pass);
-        assert_eq!(grade_speed(&sample(129, 100, 100)), SpeedGrade::NoSpareCores);
+        assert_eq!(
+            grade_speed(&sample(129, 100, 100)),
+            SpeedGrade::NoSpareCores
+        );
         // Relative speed exactly 0.7 passes; below it fails.
         assert_eq!(grade_speed(&sample(200, 70, 100)), SpeedGrade::Pass);
         assert_eq!(grade_speed(&sample(200, 70, 101)), SpeedGrade::TooSlow);

@@ -9,8 +9,13 @@
 //! never return a type or value from this crate that reveals an answer.
 #![deny(missing_docs)]
 
+pub mod ceiling;
 pub mod costs;
 pub mod decisions;
+pub mod interpreter;
+pub mod mandelbrot;
 pub mod pages;
 pub mod pipeline;
 pub mod processes;
+pub mod schedule;
+pub mod squares;
