@@ -85,7 +85,10 @@ impl Mandelbrot {
         // A point anywhere in the middle half of its pixel's square.
         let fraction = |salt: u64| 0.25 + 0.5 * (salt >> 11) as f64 / (1u64 << 53) as f64;
         Mandelbrot {
-            jitter: (fraction(crate::salt::fresh()), fraction(crate::salt::fresh())),
+            jitter: (
+                fraction(crate::salt::fresh()),
+                fraction(crate::salt::fresh()),
+            ),
             ..Mandelbrot::new(2 * height, height)
         }
     }
@@ -188,8 +191,15 @@ mod tests {
         assert_eq!((a.width(), a.height()), (b.width(), b.height()));
         assert_ne!(render(&a), render(&b));
         // The same picture: most pixels agree.
-        let same = render(&a).iter().zip(render(&b)).filter(|(x, y)| **x == *y).count();
-        assert!(same * 10 > a.width() * a.height() * 7, "{same} pixels agree");
+        let same = render(&a)
+            .iter()
+            .zip(render(&b))
+            .filter(|(x, y)| **x == *y)
+            .count();
+        assert!(
+            same * 10 > a.width() * a.height() * 7,
+            "{same} pixels agree"
+        );
     }
 
     #[test]

@@ -6,7 +6,11 @@ use measured::interpreter::{Interpreter, Scripts};
 /// Every script on one interpreter, one after another.
 pub fn sequential(scripts: &Scripts) -> Vec<u64> {
     let interpreter = Interpreter::new();
-    scripts.scripts().iter().map(|s| interpreter.run(s)).collect()
+    scripts
+        .scripts()
+        .iter()
+        .map(|s| interpreter.run(s))
+        .collect()
 }
 
 /// `threads` threads, each with an interpreter of its own, scripts dealt

@@ -36,7 +36,9 @@ fn no_exercise_or_solution_crate_depends_on_the_references() {
     for manifest in manifests {
         let text = std::fs::read_to_string(&manifest).unwrap();
         assert!(
-            !text.lines().any(|l| l.trim_start().starts_with("references")),
+            !text
+                .lines()
+                .any(|l| l.trim_start().starts_with("references")),
             "{} depends on the references",
             manifest.display()
         );
@@ -55,7 +57,8 @@ fn checks_re_exports_nothing_of_the_references() {
             for (n, line) in text.lines().enumerate() {
                 let line = line.trim_start();
                 assert!(
-                    !(line.starts_with("pub use references") || line.starts_with("pub extern crate references")),
+                    !(line.starts_with("pub use references")
+                        || line.starts_with("pub extern crate references")),
                     "{}:{}: re-exports the references",
                     path.display(),
                     n + 1
