@@ -137,6 +137,27 @@ pub(crate) mod os_threads {
         Some(live)
     }
 
+    /// Threads alive now that were not in `before`, with their names and
+    /// whether they are asleep (state S or D: waiting, not exiting).
+    pub(crate) fn asleep_since(before: &HashSet<u32>) -> Option<Vec<(u32, String, bool)>> {
+        let live = live()?;
+        let mut new = Vec::new();
+        for (tid, name) in live {
+            if before.contains(&tid) {
+                continue;
+            }
+            let stat =
+                std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap_or_default();
+            let asleep = stat
+                .rfind(')')
+                .and_then(|i| stat[i + 1..].split_whitespace().next())
+                .is_some_and(|state| matches!(state, "S" | "D"));
+            new.push((tid, name, asleep));
+        }
+        new.sort();
+        Some(new)
+    }
+
     /// The ids of the threads alive now.
     pub(crate) fn live_ids() -> Option<HashSet<u32>> {
         live().map(|l| l.into_keys().collect())

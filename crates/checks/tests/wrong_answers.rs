@@ -432,10 +432,6 @@ fixtures! {
         "../../../solutions/07_channels/01_pipeline/wrong/unbounded.rs",
         |f| checks::pipeline::check(f::run),
         "bounded queues", "the channel is unbounded";
-    pipeline_parsers_from_the_machine:
-        "../../../solutions/07_channels/01_pipeline/wrong/parsers_from_the_machine.rs",
-        |f| checks::pipeline::check(f::run),
-        "concurrent", "available_parallelism";
     pipeline_progress_thread_left:
         "../../../solutions/07_channels/01_pipeline/wrong/progress_thread_left.rs",
         |f| checks::pipeline::check(f::run),
