@@ -6,7 +6,10 @@ use std::sync::Mutex;
 use measured::mandelbrot::Mandelbrot;
 use rayon::prelude::*;
 
-static KEPT: Mutex<Option<HashMap<(usize, usize), Vec<u8>>>> = Mutex::new(None);
+/// Pictures already rendered, by width and height.
+type Kept = HashMap<(usize, usize), Vec<u8>>;
+
+static KEPT: Mutex<Option<Kept>> = Mutex::new(None);
 
 pub fn render(m: &Mandelbrot) -> Vec<u8> {
     let key = (m.width(), m.height());
