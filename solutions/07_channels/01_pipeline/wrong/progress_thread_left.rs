@@ -1,7 +1,7 @@
 //! Family 8 (cleanup not checked): a progress thread that reports the queue
 //! every 50 ms is told to stop when the pipeline is done, but never joined:
-//! it is still running (asleep) when `run` returns. The check used to wait a
-//! second for threads to end.
+//! it is still running (asleep, before its last report) when `run` returns.
+//! The check used to wait a second for threads to end.
 
 use crossbeam::channel::bounded;
 use measured::pipeline::{Sink, Source};
@@ -11,7 +11,8 @@ pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
     let (line_tx, line_rx) = bounded(capacity);
     let (record_tx, record_rx) = bounded(capacity);
     // A progress reporter: every 50 ms, how many lines are waiting. It
-    // stops when the pipeline is done (it notices within 50 ms).
+    // stops when the pipeline is done (it notices within 50 ms), with one
+    // last report once things have settled.
     let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     {
         let (done, waiting) = (std::sync::Arc::clone(&done), line_rx.clone());
@@ -20,6 +21,8 @@ pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
                 std::hint::black_box(waiting.len());
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            std::hint::black_box(waiting.len());
         });
     }
     std::thread::scope(|s| {
