@@ -153,12 +153,11 @@ pub fn ms(d: std::time::Duration) -> String {
     }
 }
 
-/// A fresh seed for this run, so answers cannot be learnt by heart.
+/// A fresh seed for this run, so answers cannot be learnt by heart (from
+/// the standard library's randomly keyed hasher: not guessable from the
+/// clock or the process id).
 pub fn seed() -> u64 {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64);
-    measured::kernel::mix(nanos ^ u64::from(std::process::id()))
+    measured::salt::fresh()
 }
 
 #[cfg(test)]

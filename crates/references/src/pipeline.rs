@@ -13,23 +13,10 @@ pub struct Answered {
     units: u64,
 }
 
-/// A seed nobody can predict: from the standard library's randomly keyed
-/// hasher, a counter and the clock.
-fn fresh_seed() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u64(CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
-    if let Ok(now) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
-        hasher.write_u128(now.as_nanos());
-    }
-    hasher.finish()
-}
-
 /// `count` new lines of `units` each, from a fresh seed: every call asks a
 /// new question, so no answer can be kept from an earlier run.
 pub fn lines(count: usize, units: u64) -> Answered {
-    let seed = fresh_seed();
+    let seed = measured::salt::fresh();
     Answered {
         lines: Lines::new(count, units, seed),
         seed,
