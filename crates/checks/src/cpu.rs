@@ -195,6 +195,19 @@ pub(crate) fn check_with<W: CpuWork>(
     make: impl Fn(Duration) -> W,
     candidate: impl Fn(&W) -> W::Output,
 ) -> Report {
+    check_after(exercise, workers, &[], make, candidate)
+}
+
+/// [`check_with`] for a candidate the check has already run on other
+/// inputs: `earlier` holds those runs' right answers, so that one of them
+/// given again is named as an answer kept from an earlier run.
+pub(crate) fn check_after<W: CpuWork>(
+    exercise: CpuExercise<'_>,
+    workers: usize,
+    earlier: &[W::Output],
+    make: impl Fn(Duration) -> W,
+    candidate: impl Fn(&W) -> W::Output,
+) -> Report {
     let report = Report::new(exercise.name);
     let p = parallelism();
 
@@ -210,7 +223,7 @@ pub(crate) fn check_with<W: CpuWork>(
     let got = candidate(&first.watched);
     if got != expected {
         let (line, cause) = first.work.mismatch(&got, &expected);
-        let cause = if got == warm_answer {
+        let cause = if got == warm_answer || earlier.contains(&got) {
             KEPT.to_owned()
         } else {
             cause
@@ -253,7 +266,11 @@ pub(crate) fn check_with<W: CpuWork>(
         .iter()
         .map(|r| (r.got.as_ref(), r.expected.as_ref()))
         .collect();
-    if let Some((n, earlier)) = first_wrong_run(&answers, &[&warm_answer, &expected]) {
+    let before: Vec<&W::Output> = [&warm_answer, &expected]
+        .into_iter()
+        .chain(earlier)
+        .collect();
+    if let Some((n, earlier)) = first_wrong_run(&answers, &before) {
         let run = &runs[n];
         if let (Some(got), Some(want)) = (&run.got, &run.expected) {
             let (line, _) = run.work.mismatch(got, want);

@@ -24,7 +24,7 @@ use measured::witness::InFlightWitness;
 use references::pipeline::Answered;
 use verdict::{Evidence, Report, Status};
 
-use crate::cpu::{CpuExercise, CpuWork, check_with as cpu_check};
+use crate::cpu::{CpuExercise, CpuWork, check_after as cpu_check};
 use crate::processes::{Watched, watch};
 use crate::thread_pool::os_threads;
 
@@ -325,9 +325,12 @@ pub fn check(run: impl RunFn) -> Report {
         average_fraction: 0.0,
     };
     // Fresh lines, from a new secret seed, for every run.
+    // The watched run's answer is an earlier answer too: given again, it
+    // is named as kept.
     let mut cpu = cpu_check(
         exercise,
         workers,
+        std::slice::from_ref(&want),
         |target| references::pipeline::lines(LINES, units_per_line(target, LINES)),
         candidate,
     );

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use measured::clock::{children_cpu_time, thread_cpu_time};
 use measured::kernel::{mix, units_for};
 use measured::measure::parallelism;
 use measured::process::{Answer, Spawner, Task, WORKER_ARG, recorded};
@@ -82,6 +83,10 @@ struct Session {
     /// process-per-task sample's time.
     rounds: Vec<(Duration, Vec<Answer>, Duration)>,
     reference: Duration,
+    /// CPU time of the candidate's workers, waited for by the pool's drop:
+    /// all the children waited for over the session, less the checker's
+    /// own (its sample and its pool wait for theirs within each call).
+    workers_cpu: Duration,
     /// What the OS saw during the whole session, up to the pool's drop.
     os: ChildLog,
     error: Option<(String, io::Error)>,
@@ -104,7 +109,18 @@ pub fn check<P: 'static>(
     let rounds: Vec<Vec<Task>> = (0..ROUNDS as u64)
         .map(|k| batch(TASKS, units, mix(seed ^ (k + 1))))
         .collect();
+    // The answers, and the CPU the tasks take on one core here, now.
+    let cpu_before = thread_cpu_time();
     let warm_expected = expected_all(&warm_tasks);
+    let warm_cpu = thread_cpu_time().saturating_sub(cpu_before);
+    let (round_expected, round_cpu): (Vec<Vec<u64>>, Vec<Duration>) = rounds
+        .iter()
+        .map(|tasks| {
+            let before = thread_cpu_time();
+            let expected = expected_all(tasks);
+            (expected, thread_cpu_time().saturating_sub(before))
+        })
+        .unzip();
 
     let started = Arc::new(AtomicUsize::new(0));
     let session = {
@@ -159,7 +175,7 @@ pub fn check<P: 'static>(
         if answers.is_empty() {
             continue; // a process per task: not run (see `persistent`)
         }
-        if let Some((line, cause)) = wrong_answers(&rounds[k], &expected_all(&rounds[k]), answers) {
+        if let Some((line, cause)) = wrong_answers(&rounds[k], &round_expected[k], answers) {
             crate::processes::cleanup_evidence("after the maps");
             let cause = if k > 0 {
                 format!(
@@ -281,6 +297,22 @@ pub fn check<P: 'static>(
     }
     if !cleaned {
         return report;
+    }
+
+    // The workers' CPU carried the tasks: answers computed here and
+    // relabelled with the workers' pids leave the workers idle.
+    let work_cpu = warm_cpu
+        + session
+            .rounds
+            .iter()
+            .zip(&round_cpu)
+            .filter(|(r, _)| !r.1.is_empty())
+            .map(|(_, cpu)| *cpu)
+            .sum::<Duration>();
+    let (evidence, cause) = judge_workers_cpu(session.workers_cpu, work_cpu, served);
+    report.push(evidence);
+    if let Some(cause) = cause {
+        return report.diagnose(cause);
     }
 
     // Throughput against a process per task, measured now.
@@ -410,6 +442,31 @@ pub fn judge_persistent(c: &StartCounts) -> Option<(Evidence, String)> {
     Some((Evidence::fail("persistent", summary), cause))
 }
 
+/// Pure: the `in workers` evidence from CPU time. `workers_cpu` is what
+/// the candidate's workers used in all (counted by the kernel, when the
+/// pool waited for them), `work_cpu` what the `served` tasks take on one
+/// core here. The workers must have spent at least half of it: a pool
+/// whose answers were computed elsewhere (in this process, relabelled with
+/// the workers' pids) leaves them nearly idle.
+pub fn judge_workers_cpu(
+    workers_cpu: Duration,
+    work_cpu: Duration,
+    served: usize,
+) -> (Evidence, Option<String>) {
+    let numbers = format!(
+        "the workers used {} of CPU; the {served} tasks take {} on one core",
+        ms(workers_cpu),
+        ms(work_cpu)
+    );
+    if workers_cpu >= work_cpu / 2 {
+        return (Evidence::pass("in workers", numbers), None);
+    }
+    (
+        Evidence::fail("in workers", format!("{numbers}: the workers did not do the work")),
+        Some("The answers carry the workers' pids, but the workers did not spend the CPU the tasks take: the tasks were computed somewhere else (in this process) and relabelled. Send every task to a worker, which runs `task.run()` and sends the answer back unchanged.".into()),
+    )
+}
+
 /// What the kernel showed of the candidate's workers over a session.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct KernelSeen {
@@ -494,10 +551,19 @@ fn session<P>(
         started_after_warm: 0,
         rounds: Vec::new(),
         reference: Duration::MAX,
+        workers_cpu: Duration::ZERO,
         os: ChildLog::default(),
         error: None,
     };
     let os = ChildWatch::start_counting(started);
+    let children_before = children_cpu_time();
+    // The checker's own children's CPU, waited for within each of its calls.
+    let mut checkers = Duration::ZERO;
+    let mut own = |f: &mut dyn FnMut()| {
+        let before = children_cpu_time();
+        f();
+        checkers += children_cpu_time().saturating_sub(before);
+    };
     let mut pool = match new(workers, spawner) {
         Ok(pool) => pool,
         Err(e) => {
@@ -533,11 +599,14 @@ fn session<P>(
     // Anything less goes on, and the counts judge it at the end.
     if session.started_after_warm <= 4 * workers {
         for tasks in rounds {
-            let t = Instant::now();
-            std::hint::black_box(
-                process_per_task(sample, workers, &reference).expect("the checker's workers"),
-            );
-            let per_task = t.elapsed();
+            let mut per_task = Duration::ZERO;
+            own(&mut || {
+                let t = Instant::now();
+                std::hint::black_box(
+                    process_per_task(sample, workers, &reference).expect("the checker's workers"),
+                );
+                per_task = t.elapsed();
+            });
             let t = Instant::now();
             let answers = match map(&mut pool, tasks) {
                 Ok(answers) => answers,
@@ -547,24 +616,31 @@ fn session<P>(
                 }
             };
             session.rounds.push((t.elapsed(), answers, per_task));
-            let t = Instant::now();
-            std::hint::black_box(
-                reference_run(tasks, workers, &reference).expect("the checker's pool"),
-            );
-            session.reference = session.reference.min(t.elapsed());
+            own(&mut || {
+                let t = Instant::now();
+                std::hint::black_box(
+                    reference_run(tasks, workers, &reference).expect("the checker's pool"),
+                );
+                session.reference = session.reference.min(t.elapsed());
+            });
         }
     } else {
         // A process per task: the first map already shows it; measure the
         // cost of one process for the message and stop.
-        let t = Instant::now();
-        std::hint::black_box(
-            process_per_task(sample, workers, &reference).expect("the checker's workers"),
-        );
-        session
-            .rounds
-            .push((Duration::MAX, Vec::new(), t.elapsed()));
+        let mut per_task = Duration::ZERO;
+        own(&mut || {
+            let t = Instant::now();
+            std::hint::black_box(
+                process_per_task(sample, workers, &reference).expect("the checker's workers"),
+            );
+            per_task = t.elapsed();
+        });
+        session.rounds.push((Duration::MAX, Vec::new(), per_task));
     }
     drop(pool);
+    session.workers_cpu = children_cpu_time()
+        .saturating_sub(children_before)
+        .saturating_sub(checkers);
     session.os = os.stop();
     session
 }
@@ -692,6 +768,21 @@ mod tests {
             ..kernel(0.0, 0)
         };
         assert_eq!(status(2, blind), Status::Pass);
+    }
+
+    #[test]
+    fn workers_must_spend_half_the_tasks_cpu() {
+        let ms = Duration::from_millis;
+        let (e, cause) = judge_workers_cpu(ms(100), ms(200), 30_999);
+        assert_eq!(e.status, Status::Pass);
+        assert!(cause.is_none());
+        let (e, _) = judge_workers_cpu(ms(400), ms(200), 30_999);
+        assert_eq!(e.status, Status::Pass);
+        let (e, cause) = judge_workers_cpu(ms(99), ms(200), 30_999);
+        assert_eq!(e.status, Status::Fail);
+        assert!(e.summary.contains("30999 tasks"));
+        assert!(cause.unwrap().contains("relabelled"));
+        assert_eq!(judge_workers_cpu(ms(0), ms(200), 1).0.status, Status::Fail);
     }
 
     #[test]

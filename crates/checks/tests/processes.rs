@@ -79,6 +79,10 @@ fixtures! {
         "cleaned up", "Workers were still running when your function returned";
 
     // 05/02 process pool
+    process_pool_relabelled_by_the_parent:
+        "../../../solutions/05_processes/02_process_pool/wrong/relabelled_by_the_parent.rs",
+        |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),
+        "in workers", "computed somewhere else";
     process_pool_process_per_task:
         "../../../solutions/05_processes/02_process_pool/wrong/process_per_task.rs",
         |f, spawner| checks::process_pool::check(f::Pool::new, f::Pool::map, spawner),

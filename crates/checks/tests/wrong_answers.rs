@@ -448,6 +448,10 @@ fixtures! {
         "../../../solutions/07_channels/01_pipeline/wrong/one_parser.rs",
         |f| checks::pipeline::check(f::run),
         "concurrent", "the parsing stage has one thread";
+    pipeline_records_kept_from_the_first_run:
+        "../../../solutions/07_channels/01_pipeline/wrong/records_kept_from_the_first_run.rs",
+        |f| checks::pipeline::check(f::run),
+        "correct", "the answer to an earlier run";
 
     // 07/02 select
     select_blocking_recv:
