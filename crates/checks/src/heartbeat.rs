@@ -52,8 +52,12 @@ struct Facts {
     reference: Vec<Instant>,
     /// Ticks from other threads.
     strays: usize,
-    /// When `run_app` returned.
+    /// When `run_app` was called, and when it returned.
+    called: Instant,
     returned: Instant,
+    /// The CPU time the app's thread used inside `run_app`: a loop that
+    /// sleeps between ticks uses almost none.
+    app_cpu: Duration,
     /// Threads started during `run_app` and still running after it
     /// returned (and a grace period), described.
     left: Vec<String>,
@@ -97,8 +101,11 @@ fn round(run_app: &impl Fn(&mut App, Job) -> u64) -> Facts {
         })
     };
     let before = live_threads();
+    let cpu_before = measured::clock::thread_cpu_time();
+    let called = Instant::now();
     let answer = run_app(&mut app, job);
     let returned = Instant::now();
+    let app_cpu = measured::clock::thread_cpu_time().saturating_sub(cpu_before);
     let left = threads_left(&before);
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     Facts {
@@ -109,7 +116,9 @@ fn round(run_app: &impl Fn(&mut App, Job) -> u64) -> Facts {
         ticks: heartbeat.ticks(),
         reference: reference.join().unwrap_or_default(),
         strays: app.stray_ticks(),
+        called,
         returned,
+        app_cpu,
         left,
     }
 }
@@ -132,8 +141,16 @@ fn plausible_loop(f: &Facts) -> bool {
         && run.thread != f.app_thread
         && f.strays == 0
         && f.left.is_empty()
+        && !spun(f)
         && during > 0
         && (run.finished - run.started) / during < MAX_GAP / 2
+}
+
+/// Whether the app's thread kept a core busy: more than a quarter of the
+/// time `run_app` took, in CPU. A loop that sleeps `App::TICK` between
+/// ticks uses a few hundredths of it.
+fn spun(f: &Facts) -> bool {
+    f.app_cpu * 4 > f.returned.saturating_duration_since(f.called)
 }
 
 /// The verdict on one run's facts.
@@ -278,6 +295,18 @@ fn judge(f: &Facts) -> Report {
             ))
             .diagnose("Return the answer as soon as the job has finished.");
     }
+    if spun(f) {
+        return report
+            .with(Evidence::fail(
+                "responsive",
+                format!(
+                    "{responsive}; but the app's thread used {} of CPU in the {} `run_app` took",
+                    ms(f.app_cpu),
+                    ms(f.returned.saturating_duration_since(f.called))
+                ),
+            ))
+            .diagnose("The app ticked without resting: its thread spun, keeping a core busy doing nothing (on a one-core machine, the core the job needs). Sleep `App::TICK` between ticks.");
+    }
     report.with(Evidence::pass("responsive", responsive))
 }
 
@@ -364,7 +393,9 @@ mod tests {
             ticks: (0..=400 / every + 1).map(|i| at(i * every)).collect(),
             reference: (0..=41).map(|i| at(i * 10)).collect(),
             strays: 0,
+            called: at(0),
             returned: at(405),
+            app_cpu: Duration::from_millis(2),
             left: Vec::new(),
         }
     }
@@ -383,6 +414,23 @@ mod tests {
         let report = judge(&facts(10));
         assert_eq!(report.verdict(), Verdict::Pass);
         assert_eq!(report.evidence.len(), 4);
+    }
+
+    #[test]
+    fn an_app_thread_that_spins_fails_from_both_sides() {
+        // 405 ms in `run_app`: a quarter is 101.25 ms.
+        for (cpu, pass) in [(101, true), (102, false), (400, false)] {
+            let mut f = facts(10);
+            f.app_cpu = Duration::from_millis(cpu);
+            let report = judge(&f);
+            assert_eq!(report.verdict() == Verdict::Pass, pass, "{cpu} ms");
+            if !pass {
+                let (name, cause) = failed_on(&report);
+                assert_eq!(name, "responsive");
+                assert!(cause.contains("spun"));
+                assert!(!plausible_loop(&f), "no second round for a spin");
+            }
+        }
     }
 
     #[test]

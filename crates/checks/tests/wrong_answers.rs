@@ -64,6 +64,10 @@ fixtures! {
         "../../../solutions/01_why/01_heartbeat/wrong/worker_kept_for_later.rs",
         |f| checks::heartbeat::check(f::run_app),
         "cleaned up", "still running after `run_app` returned";
+    heartbeat_ticks_without_resting:
+        "../../../solutions/01_why/01_heartbeat/wrong/ticks_without_resting.rs",
+        |f| checks::heartbeat::check(f::run_app),
+        "responsive", "its thread spun";
     heartbeat_ticked_from_a_helper:
         "../../../solutions/01_why/01_heartbeat/wrong/ticked_from_a_helper.rs",
         |f| checks::heartbeat::check(f::run_app),

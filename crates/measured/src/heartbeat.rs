@@ -5,6 +5,9 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Ticks closer together than this are recorded as one run of ticks.
+pub const KEEP_APART: Duration = Duration::from_micros(100);
+
 /// Records ticks from a loop. Cheap to clone: clones share the record.
 #[derive(Clone, Debug, Default)]
 pub struct Heartbeat {
@@ -17,9 +20,20 @@ impl Heartbeat {
         Self::default()
     }
 
-    /// Records one tick now.
+    /// Records one tick now. A loop that ticks without rest would record
+    /// millions: a tick less than [`KEEP_APART`] after the one before the
+    /// last replaces the last instead, so the record stays small while
+    /// the last tick is always the latest and every gap of `KEEP_APART` or
+    /// more is kept exactly.
     pub fn tick(&self) {
-        self.ticks.lock().unwrap().push(Instant::now());
+        let now = Instant::now();
+        let mut ticks = self.ticks.lock().unwrap();
+        let n = ticks.len();
+        if n >= 2 && now.saturating_duration_since(ticks[n - 2]) < KEEP_APART {
+            ticks[n - 1] = now;
+        } else {
+            ticks.push(now);
+        }
     }
 
     /// Every tick so far, in order.
@@ -48,6 +62,31 @@ pub fn worst_gap(ticks: &[Instant], from: Instant, to: Instant) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_loop_that_never_rests_is_recorded_small_with_its_gaps() {
+        let heartbeat = Heartbeat::new();
+        let from = Instant::now();
+        let until = from + Duration::from_millis(20);
+        let mut calls = 0u64;
+        while Instant::now() < until {
+            heartbeat.tick();
+            calls += 1;
+        }
+        let ticks = heartbeat.ticks();
+        assert!(ticks.windows(2).all(|w| w[0] <= w[1]));
+        // At most two ticks per KEEP_APART, however many calls.
+        assert!(ticks.len() as u64 <= 2 * 20_000 / 100 + 2, "{} ticks", ticks.len());
+        assert!(calls > ticks.len() as u64);
+        // Every gap of KEEP_APART or more between calls survives: here a
+        // pause of 2 ms, then more ticks.
+        std::thread::sleep(Duration::from_millis(2));
+        let before_pause = *heartbeat.ticks().last().unwrap();
+        heartbeat.tick();
+        let after = heartbeat.ticks();
+        assert_eq!(after[after.len() - 2], before_pause);
+        assert!(after[after.len() - 1] - before_pause >= Duration::from_millis(2));
+    }
 
     #[test]
     fn the_worst_gap_includes_the_edges_of_the_window() {
