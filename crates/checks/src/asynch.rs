@@ -8,6 +8,11 @@ use std::time::Duration;
 
 use crate::processes::{Watched, watch};
 
+/// The name of the threads the checker's runtimes start (for
+/// `spawn_blocking`): any other thread a call started is the candidate's.
+/// Fifteen characters, the most a Linux thread name keeps.
+pub(crate) const RUNTIME_THREADS: &str = "checker runtime";
+
 /// A single-threaded runtime with timers and sockets: a blocking call in a
 /// task stops everything on it, which is what the checks want to see.
 ///
@@ -19,6 +24,7 @@ use crate::processes::{Watched, watch};
 pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .thread_name(RUNTIME_THREADS)
         .on_thread_start(lower_this_threads_priority)
         .max_blocking_threads(8)
         .build()
@@ -41,6 +47,7 @@ pub fn lower_this_threads_priority() {
 pub fn paused_runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
+        .thread_name(RUNTIME_THREADS)
         .start_paused(true)
         .build()
         .expect("a paused tokio runtime")
@@ -115,6 +122,33 @@ pub(crate) fn threads_left(before: &Option<std::collections::HashSet<u32>>) -> O
             return Some(new);
         }
         std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Threads alive now that were not `before`, other than the checker's
+/// runtimes' own, as "'name' (thread id n)", giving threads that are
+/// ending up to 300 ms of real time to be gone. Empty without /proc.
+pub(crate) fn threads_outliving(before: Option<&std::collections::HashSet<u32>>) -> Vec<String> {
+    let Some(before) = before else {
+        return Vec::new();
+    };
+    let deadline = std::time::Instant::now() + Duration::from_millis(300);
+    loop {
+        let Some(live) = crate::thread_pool::os_threads::live() else {
+            return Vec::new();
+        };
+        let mut left: Vec<(u32, String)> = live
+            .into_iter()
+            .filter(|(tid, name)| !before.contains(tid) && name != RUNTIME_THREADS)
+            .collect();
+        if left.is_empty() || std::time::Instant::now() > deadline {
+            left.sort();
+            return left
+                .into_iter()
+                .map(|(tid, name)| format!("'{name}' (thread id {tid})"))
+                .collect();
+        }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }
 

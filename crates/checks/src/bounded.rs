@@ -148,6 +148,7 @@ where
     let run = {
         let (server, urls, fetch) = (server.clone(), urls.clone(), fetch_bounded.clone());
         block_on_watched(LIMIT, true, move || async move {
+            let threads = crate::thread_pool::os_threads::live_ids();
             server.start_clock();
             let wall = Instant::now();
             let pages = fetch(server.client(), urls, LIMIT_IN_FLIGHT).await;
@@ -155,10 +156,11 @@ where
             let at_return = (alive_tasks(), server.stats());
             // Let anything left running show itself.
             tokio::time::sleep(Duration::from_secs(2)).await;
-            (pages, virtual_time, wall, at_return)
+            let threads = crate::asynch::threads_outliving(threads.as_ref());
+            (pages, virtual_time, wall, (at_return, threads))
         })
     };
-    let (pages, virtual_time, wall, (tasks, at_return)) = match run {
+    let (pages, virtual_time, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
     };
@@ -181,6 +183,7 @@ where
         tasks,
         in_flight: at_return.in_flight,
         after: stats.requests - at_return.requests,
+        threads,
     };
     match judge_leftovers(left, "fetch_bounded") {
         Ok(line) => report.push(Evidence::pass("cleaned up", line)),

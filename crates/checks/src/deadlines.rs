@@ -150,6 +150,7 @@ where
     let run = {
         let (server, jobs) = (server.clone(), jobs.clone());
         block_on_watched(LIMIT, true, move || async move {
+            let threads = crate::thread_pool::os_threads::live_ids();
             server.start_clock();
             let wall = Instant::now();
             let outcomes = fetch(server.client(), jobs, DEADLINE).await;
@@ -158,10 +159,11 @@ where
             let at_return = (alive_tasks(), server.stats());
             // Let anything the candidate left running finish or be seen.
             tokio::time::sleep(Duration::from_secs(1)).await;
-            (outcomes, returned, wall, at_return)
+            let threads = crate::asynch::threads_outliving(threads.as_ref());
+            (outcomes, returned, wall, (at_return, threads))
         })
     };
-    let (outcomes, returned, wall, (tasks, at_return)) = match run {
+    let (outcomes, returned, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
     };
@@ -248,6 +250,7 @@ where
         tasks,
         in_flight: at_return.in_flight,
         after: server.stats().requests - at_return.requests,
+        threads,
     };
     match judge_leftovers(left, "fetch_with_deadlines") {
         Ok(line) => report.push(Evidence::pass("cleaned up", line)),

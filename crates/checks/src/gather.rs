@@ -21,7 +21,9 @@ use measured::server::{LatencyServer, ServerConfig};
 use references::pages::SecretPages;
 use verdict::{Evidence, Report};
 
-use crate::asynch::{alive_tasks, ask_counts, block_on_watched, raise_open_files_limit};
+use crate::asynch::{
+    alive_tasks, ask_counts, block_on_watched, raise_open_files_limit, threads_outliving,
+};
 use crate::harness::{ms, seed, time_chart};
 use crate::processes::Watched;
 
@@ -78,7 +80,7 @@ pub fn wrong_pages(got: &Pages, want: &[String]) -> Option<String> {
 }
 
 /// What became of the requests a call made, beside its answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Leftovers {
     /// Tasks spawned during the call still alive when it returned.
     pub tasks: usize,
@@ -86,18 +88,27 @@ pub(crate) struct Leftovers {
     pub in_flight: usize,
     /// Requests that arrived after it returned.
     pub after: usize,
+    /// Threads the call started (not the runtime's) still running after
+    /// it returned, named.
+    pub threads: Vec<String>,
 }
 
 /// Judges what a call left behind on the runtime: nothing may outlive it.
 pub(crate) fn judge_leftovers(left: Leftovers, what: &str) -> Result<String, (String, String)> {
-    if left
-        == (Leftovers {
-            tasks: 0,
-            in_flight: 0,
-            after: 0,
-        })
-    {
-        return Ok(format!("no task or request outlived `{what}`"));
+    if !left.threads.is_empty() {
+        return Err((
+            format!(
+                "{} thread(s) started during `{what}` were still running after it returned: {}",
+                left.threads.len(),
+                left.threads.join(", ")
+            ),
+            format!(
+                "A thread of your own outlived the call: a `std::thread` (with a runtime of its own, or blocking calls) started in `{what}` keeps running, and fetching, after it returns, for nobody. Do the work as tasks on the runtime you were called on, and await them all before returning."
+            ),
+        ));
+    }
+    if left == Leftovers::default() {
+        return Ok(format!("no task, request or thread outlived `{what}`"));
     }
     let line = format!(
         "when `{what}` returned, {} task(s) it spawned were still alive and {} request(s) still in flight; {} more request(s) arrived afterwards",
@@ -158,6 +169,7 @@ where
     let run = {
         let (server, urls, fetch_all) = (server.clone(), urls.clone(), fetch_all.clone());
         block_on_watched(LIMIT, true, move || async move {
+            let threads = crate::thread_pool::os_threads::live_ids();
             server.start_clock();
             let wall = Instant::now();
             let pages = fetch_all(server.client(), urls).await;
@@ -165,10 +177,11 @@ where
             let at_return = (alive_tasks(), server.stats());
             // Let anything left running show itself.
             tokio::time::sleep(Duration::from_secs(1)).await;
-            (pages, virtual_time, wall, at_return)
+            let threads = threads_outliving(threads.as_ref());
+            (pages, virtual_time, wall, (at_return, threads))
         })
     };
-    let (pages, virtual_time, wall, (tasks, at_return)) = match run {
+    let (pages, virtual_time, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
         Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
     };
@@ -187,6 +200,7 @@ where
         tasks,
         in_flight: at_return.in_flight,
         after: server.stats().requests - at_return.requests,
+        threads,
     };
     match judge_leftovers(left, "fetch_all") {
         Ok(line) => report.push(Evidence::pass("cleaned up", line)),
@@ -342,19 +356,31 @@ mod tests {
 
     #[test]
     fn nothing_may_outlive_the_call() {
-        let none = Leftovers {
-            tasks: 0,
-            in_flight: 0,
-            after: 0,
-        };
-        assert!(judge_leftovers(none, "f").is_ok());
+        let none = Leftovers::default();
+        assert!(judge_leftovers(none.clone(), "f").is_ok());
+        let (line, cause) = judge_leftovers(
+            Leftovers {
+                threads: vec!["'fetcher' (thread id 9)".into()],
+                ..none.clone()
+            },
+            "f",
+        )
+        .unwrap_err();
+        assert!(line.contains("'fetcher' (thread id 9)"));
+        assert!(cause.contains("A thread of your own"));
         for left in [
-            Leftovers { tasks: 1, ..none },
+            Leftovers {
+                tasks: 1,
+                ..none.clone()
+            },
             Leftovers {
                 in_flight: 1,
-                ..none
+                ..none.clone()
             },
-            Leftovers { after: 1, ..none },
+            Leftovers {
+                after: 1,
+                ..none.clone()
+            },
         ] {
             assert!(
                 judge_leftovers(left, "f")

@@ -352,6 +352,10 @@ fixtures! {
         "../../../solutions/06_async/01_gather/wrong/background_refresh.rs",
         |f| checks::gather::check(f::fetch_all),
         "cleaned up", "never awaited";
+    gather_refresh_on_a_thread:
+        "../../../solutions/06_async/01_gather/wrong/refresh_on_a_thread.rs",
+        |f| checks::gather::check(f::fetch_all),
+        "cleaned up", "A thread of your own outlived the call";
 
     // 06/02 bounded
     bounded_unbounded:
@@ -426,6 +430,10 @@ fixtures! {
         "../../../solutions/06_async/04_deadlines/wrong/background_retry.rs",
         |f| checks::deadlines::check(f::fetch_with_deadlines),
         "cleaned up", "never awaited";
+    deadlines_retry_on_a_thread:
+        "../../../solutions/06_async/04_deadlines/wrong/retry_on_a_thread.rs",
+        |f| checks::deadlines::check(f::fetch_with_deadlines),
+        "cleaned up", "A thread of your own outlived the call";
     deadlines_progress_ticker:
         "../../../solutions/06_async/04_deadlines/wrong/progress_ticker.rs",
         |f| checks::deadlines::check(f::fetch_with_deadlines),
