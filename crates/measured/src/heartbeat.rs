@@ -76,7 +76,11 @@ mod tests {
         let ticks = heartbeat.ticks();
         assert!(ticks.windows(2).all(|w| w[0] <= w[1]));
         // At most two ticks per KEEP_APART, however many calls.
-        assert!(ticks.len() as u64 <= 2 * 20_000 / 100 + 2, "{} ticks", ticks.len());
+        assert!(
+            ticks.len() as u64 <= 2 * 20_000 / 100 + 2,
+            "{} ticks",
+            ticks.len()
+        );
         assert!(calls > ticks.len() as u64);
         // Every gap of KEEP_APART or more between calls survives: here a
         // pause of 2 ms, then more ticks.
