@@ -58,6 +58,11 @@ struct Facts {
     /// The CPU time the app's thread used inside `run_app`: a loop that
     /// sleeps between ticks uses almost none.
     app_cpu: Duration,
+    /// How many times the app's thread gave up its core of its own accord
+    /// inside `run_app` (slept or waited), where the OS tells: a loop that
+    /// sleeps between ticks does once per tick; one that only spins or
+    /// calls `yield_now` never does, however busy the machine.
+    app_rests: Option<u64>,
     /// Threads started during `run_app` and still running after it
     /// returned (and a grace period), described.
     left: Vec<String>,
@@ -102,10 +107,14 @@ fn round(run_app: &impl Fn(&mut App, Job) -> u64) -> Facts {
     };
     let before = live_threads();
     let cpu_before = measured::clock::thread_cpu_time();
+    let rests_before = measured::clock::thread_voluntary_switches();
     let called = Instant::now();
     let answer = run_app(&mut app, job);
     let returned = Instant::now();
     let app_cpu = measured::clock::thread_cpu_time().saturating_sub(cpu_before);
+    let app_rests = measured::clock::thread_voluntary_switches()
+        .zip(rests_before)
+        .map(|(after, before)| after.saturating_sub(before));
     let left = threads_left(&before);
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     Facts {
@@ -119,6 +128,7 @@ fn round(run_app: &impl Fn(&mut App, Job) -> u64) -> Facts {
         called,
         returned,
         app_cpu,
+        app_rests,
         left,
     }
 }
@@ -146,11 +156,22 @@ fn plausible_loop(f: &Facts) -> bool {
         && (run.finished - run.started) / during < MAX_GAP / 2
 }
 
-/// Whether the app's thread kept a core busy: more than a quarter of the
-/// time `run_app` took, in CPU. A loop that sleeps `App::TICK` between
-/// ticks uses a few hundredths of it.
+/// Whether the app's thread ticked without resting: it used more than a
+/// quarter of the time `run_app` took in CPU (a loop that sleeps
+/// `App::TICK` between ticks uses a few hundredths of it), or, where the OS
+/// counts them, it gave up its core of its own accord fewer times than
+/// half its ticks (a resting loop sleeps once per tick; a loop that only
+/// calls `yield_now` uses little CPU while another program wants the core,
+/// but never sleeps).
 fn spun(f: &Facts) -> bool {
+    let ticks = f
+        .ticks
+        .iter()
+        .filter(|&&t| t >= f.called && t <= f.returned)
+        .count() as u64;
     f.app_cpu * 4 > f.returned.saturating_duration_since(f.called)
+        || f.app_rests
+            .is_some_and(|rests| ticks >= 10 && rests * 2 < ticks)
 }
 
 /// The verdict on one run's facts.
@@ -300,9 +321,12 @@ fn judge(f: &Facts) -> Report {
             .with(Evidence::fail(
                 "responsive",
                 format!(
-                    "{responsive}; but the app's thread used {} of CPU in the {} `run_app` took",
+                    "{responsive}; but the app's thread used {} of CPU in the {} `run_app` took{}",
                     ms(f.app_cpu),
-                    ms(f.returned.saturating_duration_since(f.called))
+                    ms(f.returned.saturating_duration_since(f.called)),
+                    f.app_rests
+                        .map(|r| format!(", and slept {r} times"))
+                        .unwrap_or_default()
                 ),
             ))
             .diagnose("The app ticked without resting: its thread spun, keeping a core busy doing nothing (on a one-core machine, the core the job needs). Sleep `App::TICK` between ticks.");
@@ -396,6 +420,7 @@ mod tests {
             called: at(0),
             returned: at(405),
             app_cpu: Duration::from_millis(2),
+            app_rests: Some(400 / every + 1),
             left: Vec::new(),
         }
     }
@@ -431,6 +456,26 @@ mod tests {
                 assert!(!plausible_loop(&f), "no second round for a spin");
             }
         }
+    }
+
+    #[test]
+    fn an_app_thread_that_never_sleeps_fails_however_little_cpu_it_got() {
+        // A loop of `tick(); yield_now();` on a busy machine: little CPU,
+        // many ticks, no sleep. 41 ticks: 20 rests pass (41 < 2 x 21 is
+        // false at 21), 20 fail.
+        for (rests, pass) in [(21, true), (20, false), (0, false)] {
+            let mut f = facts(10);
+            f.app_rests = Some(rests);
+            let report = judge(&f);
+            assert_eq!(report.verdict() == Verdict::Pass, pass, "{rests} rests");
+            if !pass {
+                assert!(failed_on(&report).1.contains("spun"));
+            }
+        }
+        // Where the OS does not count, the CPU rule alone decides.
+        let mut f = facts(10);
+        f.app_rests = None;
+        assert_eq!(judge(&f).verdict(), Verdict::Pass);
     }
 
     #[test]

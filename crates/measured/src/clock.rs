@@ -18,6 +18,30 @@ pub fn thread_cpu_time() -> Duration {
     clock(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
+/// How many times the calling thread has given up its core of its own
+/// accord (slept, waited on a lock or for input: `ru_nvcsw` of
+/// `getrusage(RUSAGE_THREAD)`), on Linux; `None` elsewhere. A thread that
+/// only calls `yield_now` or spins never does, however busy the machine.
+pub fn thread_voluntary_switches() -> Option<u64> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+        // Safety: `usage` points to writable memory of the right type, and
+        // RUSAGE_THREAD is a valid `who` argument on Linux.
+        let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) };
+        if rc != 0 {
+            return None;
+        }
+        // Safety: getrusage returned 0, so it filled the struct.
+        let usage = unsafe { usage.assume_init() };
+        u64::try_from(usage.ru_nvcsw).ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
 /// CPU time used by child processes that have ended and been waited for
 /// (`getrusage(RUSAGE_CHILDREN)`), user + system.
 pub fn children_cpu_time() -> Duration {
