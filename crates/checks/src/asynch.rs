@@ -126,13 +126,16 @@ pub(crate) fn threads_left(before: &Option<std::collections::HashSet<u32>>) -> O
 }
 
 /// Threads alive now that were not `before`, other than the checker's
-/// runtimes' own, as "'name' (thread id n)", giving threads that are
-/// ending up to 300 ms of real time to be gone. Empty without /proc.
+/// runtimes' own, as "'name' (thread id n)". A thread that was joined can
+/// still be listed for a moment while it exits, so a thread counts as left
+/// running when it is seen alive (not exiting) at two looks 10 ms apart,
+/// or is still there after 300 ms. Empty without /proc.
 pub(crate) fn threads_outliving(before: Option<&std::collections::HashSet<u32>>) -> Vec<String> {
     let Some(before) = before else {
         return Vec::new();
     };
     let deadline = std::time::Instant::now() + Duration::from_millis(300);
+    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
     loop {
         let Some(live) = crate::thread_pool::os_threads::live() else {
             return Vec::new();
@@ -141,13 +144,15 @@ pub(crate) fn threads_outliving(before: Option<&std::collections::HashSet<u32>>)
             .into_iter()
             .filter(|(tid, name)| !before.contains(tid) && name != RUNTIME_THREADS)
             .collect();
-        if left.is_empty() || std::time::Instant::now() > deadline {
+        let twice = left.iter().any(|(tid, _)| seen.contains(tid));
+        if left.is_empty() || twice || std::time::Instant::now() > deadline {
             left.sort();
             return left
                 .into_iter()
                 .map(|(tid, name)| format!("'{name}' (thread id {tid})"))
                 .collect();
         }
+        seen = left.iter().map(|(tid, _)| *tid).collect();
         std::thread::sleep(Duration::from_millis(10));
     }
 }
