@@ -87,8 +87,8 @@ fn speed_note(book: &Gradebook) -> Option<String> {
 
 /// The Markdown for `$GITHUB_STEP_SUMMARY`: a heading with the total and a
 /// table with each exercise's verdict, points, measured speedup and the
-/// machine's ceiling (blank where the check measured no speedup), and the
-/// one-line reason.
+/// checker's own version's speedup in the same run (blank where the check
+/// measured no speedup), a legend for the two, and the one-line reason.
 pub fn write_markdown(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
     let whose = if book.solutions {
         " (reference solutions)"
@@ -112,7 +112,7 @@ pub fn write_markdown(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "| exercise | verdict | points | speedup | ceiling | reason |"
+        "| exercise | verdict | points | speedup | checker's own | reason |"
     )?;
     writeln!(out, "|---|---|---:|---:|---:|---|")?;
     for exercise in &book.exercises {
@@ -132,6 +132,13 @@ pub fn write_markdown(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
         )?;
     }
     writeln!(out)?;
+    if book.exercises.iter().any(|e| e.speedup().is_some()) {
+        writeln!(
+            out,
+            "*speedup*: how many times faster than one at a time your version ran (05/02: than a process per task); *checker's own*: the same for the checker's own version, measured in the same run on the same machine (for I/O, the ideal). Above it, yours beat the checker's."
+        )?;
+        writeln!(out)?;
+    }
     writeln!(
         out,
         "{} of {} exercises passed.",
