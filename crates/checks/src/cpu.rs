@@ -15,11 +15,11 @@ use measured::grade::{StructureNeed, median};
 use measured::measure::{CAP, Interleaved, ROUNDS, interleaved, parallelism};
 use measured::squares::SumOfSquares;
 use measured::witness::{InFlightWitness, WitnessStats};
-use verdict::{Evidence, Report};
+use verdict::{Evidence, Report, Status};
 
 use crate::grading::{WorkDone, WorkGrade, judge_work, work_evidence};
 use crate::grading::{speed_evidence, structure_evidence, structure_numbers};
-use crate::harness::time_chart;
+use crate::harness::{ms, time_chart};
 
 /// How long the sequential baseline should take on a quiet machine.
 pub const BASELINE: Duration = Duration::from_millis(100);
@@ -106,6 +106,12 @@ struct Round<W: CpuWork> {
     /// The same work as the candidate gets it, reporting to `witness`.
     watched: W,
     witness: InFlightWitness,
+    /// The same work as the checker's own parallel version runs it,
+    /// reporting to a witness of its own: the structure an even split
+    /// reaches on this machine now.
+    for_reference: W,
+    reference_witness: InFlightWitness,
+    reference_stats: Option<WitnessStats>,
     /// The sequential result: the right answer for this round.
     expected: Option<W::Output>,
     /// The candidate's result, what its witness saw and its CPU time.
@@ -118,8 +124,12 @@ struct Round<W: CpuWork> {
 impl<W: CpuWork> Round<W> {
     fn new(work: W) -> Self {
         let witness = InFlightWitness::new();
+        let reference_witness = InFlightWitness::new();
         Round {
             watched: work.watched(&witness),
+            for_reference: work.watched(&reference_witness),
+            reference_witness,
+            reference_stats: None,
             work,
             witness,
             expected: None,
@@ -152,9 +162,10 @@ fn measure_rounds<W: CpuWork>(
         round.expected = Some(expected);
     };
     let mut r = || {
-        let round = runs[next_r].borrow();
+        let mut round = runs[next_r].borrow_mut();
         next_r += 1;
-        std::hint::black_box(round.work.ideal_parallel(p));
+        std::hint::black_box(round.for_reference.ideal_parallel(p));
+        round.reference_stats = Some(round.reference_witness.stats());
     };
     let mut c = || {
         let mut round = runs[next_c].borrow_mut();
@@ -290,7 +301,7 @@ pub(crate) fn check_after<W: CpuWork>(
                 .diagnose(cause);
         }
     }
-    let mut report = report.with(Evidence::pass(
+    let report = report.with(Evidence::pass(
         "correct",
         format!(
             "{}, the same as one core, in all {} runs on fresh inputs",
@@ -307,24 +318,126 @@ pub(crate) fn check_after<W: CpuWork>(
             cpu: Some((r.candidate_cpu, r.sequential_cpu)),
         }))
         .collect();
-    let (evidence, cause) = work_evidence(&done, Some(&sample), p, item);
-    let honest = evidence.status == verdict::Status::Pass;
+    let numbers = Measured {
+        done,
+        rounds: runs.iter().filter_map(|r| r.stats).collect(),
+        reference_rounds: runs.iter().filter_map(|r| r.reference_stats).collect(),
+        sample,
+    };
+    let report = judge_measured(
+        report,
+        &exercise,
+        &numbers,
+        workers,
+        first.work.items(),
+        p,
+        item,
+    );
+    if report
+        .evidence
+        .iter()
+        .any(|e| e.name == "work" && e.status == Status::Fail)
+    {
+        return report;
+    }
+    let mut report = report;
+    report.chart = Some(time_chart(
+        format!("the same work on {p} cores"),
+        &[
+            ("one core", sample.sequential),
+            ("yours", sample.candidate),
+            ("checker's parallel", sample.reference),
+        ],
+    ));
+    report.timeline = runs.last().map(|r| {
+        r.witness
+            .timeline()
+            .captioned("your version's last measured run, one row per thread")
+    });
+    report
+}
+
+/// What the measured rounds of a CPU check showed: the numbers its verdict
+/// on work, structure and speed is decided from.
+#[derive(Debug, Clone)]
+pub struct Measured {
+    /// The work done in each run: the first (unmeasured) run's, then each
+    /// measured run's.
+    pub done: Vec<WorkDone>,
+    /// The in-flight witness's numbers for each measured run.
+    pub rounds: Vec<WitnessStats>,
+    /// The same numbers for the checker's own parallel version's runs.
+    pub reference_rounds: Vec<WitnessStats>,
+    /// The fastest sequential, reference and candidate times.
+    pub sample: SpeedSample,
+}
+
+/// Pure: adds to `report` the work, structure and speed evidence that
+/// `measured` shows, for a candidate asked for `workers` threads on work of
+/// `items` items (each called `item`) on a machine of `p` cores. Decided
+/// from the numbers alone, so it is tested on recorded numbers here and on
+/// simulated machines of 1 to 64 cores in `tests/simulated_machines.rs`.
+pub fn judge_measured(
+    mut report: Report,
+    exercise: &CpuExercise<'_>,
+    measured: &Measured,
+    workers: usize,
+    items: usize,
+    p: usize,
+    item: &str,
+) -> Report {
+    let sample = measured.sample;
+    let (evidence, cause) = work_evidence(&measured.done, Some(&sample), p, item);
     report.push(evidence);
     if let Some(cause) = cause {
         return report.diagnose(cause);
     }
-    debug_assert!(honest);
-
-    let rounds: Vec<WitnessStats> = runs.iter().filter_map(|r| r.stats).collect();
-    let m = workers.min(first.work.items());
+    let m = workers.min(items);
+    // What the work can reach here: each run's busy time over its longest
+    // item, and what the checker's own split reached in the same rounds.
+    let mut reference_averages: Vec<f64> = measured
+        .reference_rounds
+        .iter()
+        .map(|r| r.average_in_flight)
+        .collect();
+    let reference_average =
+        (!reference_averages.is_empty()).then(|| median(&mut reference_averages));
+    let mut reachable: Vec<f64> = measured
+        .rounds
+        .iter()
+        .map(|r| measured::grade::reachable(r, m, reference_average))
+        .collect();
     let need = StructureNeed {
         average_fraction: exercise.average_fraction,
+        reachable: if reachable.is_empty() {
+            m as f64
+        } else {
+            median(&mut reachable)
+        },
         ..StructureNeed::new(m)
     };
-    let stats = typical(&rounds);
+    let stats = typical(&measured.rounds);
     let structure = structure_numbers(&stats, need);
+    if m <= 1 {
+        // One worker asked for (a machine of one core, or one that lets
+        // this program use one): one item at a time is all there can be.
+        report.push(Evidence::inconclusive(
+            "concurrent",
+            format!("{structure}: with 1 worker, nothing can run side by side"),
+        ));
+        report.push(Evidence::inconclusive(
+            "speed",
+            format!(
+                "can't be measured here: this machine lets the checker use 1 core, and a parallel speedup needs 2 (one thread ran {})",
+                ms(sample.sequential)
+            ),
+        ));
+        return report.diagnose(
+            "Could not be judged on this machine: it has 1 core for this program (`available_parallelism` is 1; a container or `taskset` may limit it), so threads can only take turns. Your answer is right; run the check on a machine with 2 or more cores to see it spread the work and its speedup.",
+        );
+    }
     let (evidence, cause) = structure_evidence(&stats, need);
-    let concurrent = evidence.status == verdict::Status::Pass;
+    let concurrent = evidence.status == Status::Pass;
     report.push(evidence);
     if let Some(cause) = cause {
         let cause = if stats.high_water <= 1 {
@@ -349,19 +462,6 @@ pub(crate) fn check_after<W: CpuWork>(
             report = report.diagnose(cause);
         }
     }
-    report.chart = Some(time_chart(
-        format!("the same work on {p} cores"),
-        &[
-            ("one core", sample.sequential),
-            ("yours", sample.candidate),
-            ("checker's parallel", sample.reference),
-        ],
-    ));
-    report.timeline = runs.last().map(|r| {
-        r.witness
-            .timeline()
-            .captioned("your version's last measured run, one row per thread")
-    });
     report
 }
 
@@ -411,11 +511,13 @@ fn first_wrong_run<T: PartialEq>(
 fn typical(rounds: &[WitnessStats]) -> WitnessStats {
     let mut averages: Vec<f64> = rounds.iter().map(|r| r.average_in_flight).collect();
     let mut shares: Vec<f64> = rounds.iter().map(|r| r.largest_share).collect();
+    let mut busy: Vec<f64> = rounds.iter().map(|r| r.largest_busy_share).collect();
     let first = rounds[0];
     WitnessStats {
         high_water: rounds.iter().map(|r| r.high_water).max().unwrap_or(0),
         average_in_flight: median(&mut averages),
         largest_share: median(&mut shares),
+        largest_busy_share: median(&mut busy),
         ..first
     }
 }
@@ -453,8 +555,10 @@ mod tests {
             high_water,
             average_in_flight: average,
             largest_share: share,
+            largest_busy_share: share,
             threads: 2,
             span: Duration::from_millis(60),
+            longest: Duration::from_millis(1),
         }
     }
 

@@ -18,14 +18,15 @@ use crate::harness::ms;
 pub type Graded = (Evidence, Option<String>);
 
 /// One line of the structure numbers: `peak 2 of 2 workers, 1.96 in flight
-/// on average, largest worker share 50%`.
+/// on average, largest worker share 52% (50% of the busy time)`.
 pub fn structure_numbers(stats: &WitnessStats, need: StructureNeed) -> String {
     format!(
-        "peak {} of {} workers, {:.2} in flight on average, largest worker share {:.0}%",
+        "peak {} of {} workers, {:.2} in flight on average, largest worker share {:.0}% ({:.0}% of the busy time)",
         stats.high_water,
         need.m,
         stats.average_in_flight,
-        stats.largest_share * 100.0
+        stats.largest_share * 100.0,
+        stats.largest_busy_share * 100.0
     )
 }
 
@@ -52,11 +53,12 @@ pub fn structure_evidence(stats: &WitnessStats, need: StructureNeed) -> Graded {
                 need.min_average()
             )),
         ),
-        StructureGrade::Imbalanced { share } => (
+        StructureGrade::Imbalanced { share, busy_share } => (
             Evidence::fail("concurrent", line),
             Some(format!(
-                "One thread did {:.0}% of the items (at most {:.0}% for {} workers): it has most of the work. Split the work into more, smaller pieces, or let idle workers take the next piece.",
+                "One thread did {:.0}% of the items and was busy {:.0}% of the time all threads were (at most {:.0}% for {} workers): it has most of the work. Split the work into more, smaller pieces, or let idle workers take the next piece.",
                 share * 100.0,
+                busy_share * 100.0,
                 need.max_share() * 100.0,
                 need.m
             )),
@@ -84,6 +86,18 @@ pub fn speed_evidence(sample: &SpeedSample, p: usize, structure: &str) -> Graded
                 "Your version reached {:.0}% of the speed of the checker's own on this machine right now (need {:.0}%): is the work split evenly, and is anything shared that the threads wait for?",
                 sample.relative() * 100.0,
                 SPEED_FRACTION * 100.0
+            )),
+        ),
+        SpeedGrade::NoSpareCores if p <= 1 => (
+            Evidence::inconclusive(
+                "speed",
+                format!(
+                    "can't be measured here: this machine lets the checker use 1 core, and a parallel speedup needs 2 or more (the checker's own parallel version ran {:.2}x the speed of one thread)",
+                    sample.ceiling()
+                ),
+            ),
+            Some(format!(
+                "Graded on structure instead: {structure}: PASS (structure). This machine gives this program 1 core (`available_parallelism` is 1; a container or `taskset` may limit it), so threads can only take turns: run the check on a machine with 2 or more cores to see your speedup."
             )),
         ),
         SpeedGrade::NoSpareCores => (
@@ -287,8 +301,10 @@ mod tests {
             high_water,
             average_in_flight: average,
             largest_share: share,
+            largest_busy_share: share,
             threads: high_water,
             span: Duration::from_millis(100),
+            longest: Duration::from_millis(1),
         }
     }
 
@@ -309,7 +325,7 @@ mod tests {
         assert_eq!(evidence.status, Status::Fail);
         assert_eq!(
             evidence.summary,
-            "peak 1 of 2 workers, 1.00 in flight on average, largest worker share 50%"
+            "peak 1 of 2 workers, 1.00 in flight on average, largest worker share 50% (50% of the busy time)"
         );
         assert!(
             cause
@@ -325,7 +341,7 @@ mod tests {
         assert!(
             cause
                 .unwrap()
-                .starts_with("One thread did 90% of the items (at most 80%")
+                .starts_with("One thread did 90% of the items and was busy 90% of the time all threads were (at most 80%")
         );
         let (evidence, cause) = structure_evidence(&stats(2, 1.96, 0.5), TWO);
         assert_eq!(evidence.status, Status::Pass);
@@ -344,7 +360,7 @@ mod tests {
         );
         assert_eq!(
             cause.unwrap(),
-            "Graded on structure instead: peak 2 of 2 workers, 1.96 in flight on average, largest worker share 50%: PASS (structure). Close other programs and run again to see your speedup."
+            "Graded on structure instead: peak 2 of 2 workers, 1.96 in flight on average, largest worker share 50% (50% of the busy time): PASS (structure). Close other programs and run again to see your speedup."
         );
     }
 
@@ -365,6 +381,17 @@ mod tests {
             speed_evidence(&capped, 2, "").0.status,
             Status::Inconclusive
         );
+    }
+
+    #[test]
+    fn one_core_is_named_as_one_core_not_as_a_busy_machine() {
+        let (evidence, cause) = speed_evidence(&sample(100, 98, 99), 1, "peak 2 of 2");
+        assert_eq!(evidence.status, Status::Inconclusive);
+        assert!(evidence.summary.contains("lets the checker use 1 core"));
+        assert!(!evidence.summary.contains("another program"));
+        assert!(cause.unwrap().contains("2 or more cores"));
+        let (evidence, _) = speed_evidence(&sample(100, 98, 99), 2, "peak 2 of 2");
+        assert!(evidence.summary.contains("another program"));
     }
 
     fn done(required: usize, ran: usize, cpu_ms: Option<(u64, u64)>) -> WorkDone {

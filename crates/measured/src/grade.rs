@@ -23,6 +23,11 @@ pub struct StructureNeed {
     pub m: usize,
     /// The time-averaged in-flight count needed, as a fraction of `m`.
     pub average_fraction: f64,
+    /// The most in flight on average this work could reach on this
+    /// machine, when less than `m`: a run lasts at least as long as its
+    /// longest item, and where cores run at unequal speeds even the
+    /// checker's own even split stays below `m` (see [`reachable`]).
+    pub reachable: f64,
 }
 
 impl StructureNeed {
@@ -32,22 +37,55 @@ impl StructureNeed {
         StructureNeed {
             m,
             average_fraction: AVERAGE_FRACTION,
+            reachable: m as f64,
         }
     }
 
-    /// The largest share of items one thread may run: 1.6 / m, capped at
-    /// 0.8 for m = 2 and 1.0 for m = 1.
+    /// The largest share of items (and of busy time) one thread may run:
+    /// 1.6 / m, capped at 0.8 for m = 2 and 1.0 for m = 1; where the work
+    /// can reach fewer than m in flight (`reachable`), 1.6 over that, since
+    /// a thread busy the whole run has 1 / (the average in flight) of the
+    /// busy time.
     pub fn max_share(self) -> f64 {
         match self.m {
             0 | 1 => 1.0,
-            m => (1.6 / m as f64).min(0.8),
+            m => (1.6 / (m as f64).min(self.reachable).max(1.0)).min(0.8),
         }
     }
 
-    /// The time-averaged in-flight count needed.
+    /// The time-averaged in-flight count needed: the fraction of `m`, or
+    /// of what the work can reach here when that is less.
     pub fn min_average(self) -> f64 {
-        self.average_fraction * self.m as f64
+        self.average_fraction * (self.m as f64).min(self.reachable)
     }
+}
+
+/// How much the checker's own even split may fall short of what a
+/// candidate is held to: a candidate needs `AVERAGE_FRACTION` of at most
+/// this many times the reference's own average in flight.
+pub const REFERENCE_MARGIN: f64 = 1.2;
+
+/// The average in flight a right schedule of `m` workers is sure to
+/// reach on a run: m / (1 + 2m x longest / busy). That is Graham's bound
+/// (a schedule that never leaves a worker idle while items wait ends by
+/// busy / m + longest, with the items' times as measured, on cores of any
+/// speed) with room for work stealing, which leaves up to two items in
+/// one worker's hands when the others run out (rayon splits no further).
+/// So coarse items (a few each on many cores) ask for less; and,
+/// given the checker's own even split's average in flight in the same run,
+/// no more than [`REFERENCE_MARGIN`] times that (where cores run at
+/// unequal speeds, or one is shared, even a perfect static split waits for
+/// its slowest thread).
+pub fn reachable(stats: &WitnessStats, m: usize, reference_average: Option<f64>) -> f64 {
+    let m = m.max(1) as f64;
+    let busy = stats.average_in_flight * stats.span.as_secs_f64();
+    let by_items = if busy <= 0.0 {
+        m
+    } else {
+        m / (1.0 + 2.0 * m * stats.longest.as_secs_f64() / busy)
+    };
+    let by_reference = reference_average.map_or(f64::INFINITY, |a| a * REFERENCE_MARGIN);
+    by_items.min(by_reference)
 }
 
 /// How a run's structure measured up.
@@ -65,15 +103,19 @@ pub enum StructureGrade {
         /// The average in flight.
         average: f64,
     },
-    /// One thread did most of the work.
+    /// One thread did most of the work: the most items and the most
+    /// busy time.
     Imbalanced {
         /// Its share of the items.
         share: f64,
+        /// The busiest thread's share of the busy time.
+        busy_share: f64,
     },
 }
 
 /// Grades the witness's numbers (already the median over rounds) against
-/// the need.
+/// the need. A thread is imbalanced only when it has more than its share
+/// of both the items and the busy time.
 pub fn grade_structure(stats: &WitnessStats, need: StructureNeed) -> StructureGrade {
     if stats.high_water < need.m {
         StructureGrade::TooFewAtOnce {
@@ -83,9 +125,16 @@ pub fn grade_structure(stats: &WitnessStats, need: StructureNeed) -> StructureGr
         StructureGrade::TooLittleOverlap {
             average: stats.average_in_flight,
         }
-    } else if stats.largest_share > need.max_share() + 1e-9 {
+    } else if stats.largest_share > need.max_share() + 1e-9
+        && stats.largest_busy_share > need.max_share() + 1e-9
+    {
+        // Both: where items cost unevenly, work stealing hands one thread
+        // many cheap items (a large share of the items, up to 47% at 4
+        // threads over Mandelbrot rows), but every thread is busy to the
+        // end, so no thread has much more than its share of the time.
         StructureGrade::Imbalanced {
             share: stats.largest_share,
+            busy_share: stats.largest_busy_share,
         }
     } else {
         StructureGrade::Pass
@@ -187,8 +236,10 @@ mod tests {
             high_water,
             average_in_flight: average,
             largest_share: share,
+            largest_busy_share: share,
             threads: high_water,
             span: Duration::from_millis(100),
+            longest: Duration::from_millis(1),
         }
     }
 
@@ -233,7 +284,10 @@ mod tests {
         // Under a hog the average blurs; the share still catches it.
         assert_eq!(
             grade_structure(&imbalanced_with_hog, need),
-            StructureGrade::Imbalanced { share: 0.90 }
+            StructureGrade::Imbalanced {
+                share: 0.90,
+                busy_share: 0.90
+            }
         );
     }
 
@@ -264,10 +318,77 @@ mod tests {
             assert_eq!(
                 grade_structure(&stats(m, average, share + 1e-6), need),
                 StructureGrade::Imbalanced {
-                    share: share + 1e-6
+                    share: share + 1e-6,
+                    busy_share: share + 1e-6
                 }
             );
         }
+    }
+
+    #[test]
+    fn the_average_needed_is_what_the_work_and_the_machine_can_reach() {
+        // 8 workers, 400 ms of busy time (4.0 on average over 100 ms), the
+        // longest item 25 ms: sure to reach 8 / (1 + 2 x 8 x 25 / 400) = 4,
+        // so 0.7 x 4 = 2.8 is needed.
+        let mut stats = stats(8, 4.0, 0.2);
+        stats.longest = Duration::from_millis(25);
+        assert!((reachable(&stats, 8, None) - 4.0).abs() < 1e-9);
+        let need = StructureNeed {
+            reachable: reachable(&stats, 8, None),
+            ..StructureNeed::new(8)
+        };
+        assert!((need.min_average() - 2.8).abs() < 1e-9);
+        // Fine items ask for nearly 0.7 m.
+        stats.longest = Duration::from_micros(1);
+        assert!(reachable(&stats, 8, None) > 7.99);
+        // The checker's own split reached 5.0 on average: 1.2 x 5 = 6
+        // bounds what is needed, 0.7 x 6 = 4.2.
+        let need = StructureNeed {
+            reachable: reachable(&stats, 8, Some(5.0)),
+            ..StructureNeed::new(8)
+        };
+        assert!((need.min_average() - 4.2).abs() < 1e-9);
+        // Never more than m.
+        let need = StructureNeed {
+            reachable: reachable(&stats, 8, Some(100.0)),
+            ..StructureNeed::new(8)
+        };
+        assert!((need.min_average() - 0.7 * reachable(&stats, 8, None)).abs() < 1e-9);
+        assert!(need.min_average() <= 5.6);
+    }
+
+    #[test]
+    fn many_items_on_one_thread_are_imbalanced_only_with_most_of_the_time() {
+        // 8 threads, limit 20%: one thread stole 30% of the items, cheap
+        // ones, and had 13% of the busy time: balanced.
+        let need = StructureNeed::new(8);
+        let stealing = WitnessStats {
+            largest_busy_share: 0.13,
+            ..stats(8, 7.6, 0.30)
+        };
+        assert_eq!(grade_structure(&stealing, need), StructureGrade::Pass);
+        // The busy share at the limit passes too; over it, imbalanced.
+        let at = WitnessStats {
+            largest_busy_share: 0.2,
+            ..stats(8, 7.6, 0.30)
+        };
+        assert_eq!(grade_structure(&at, need), StructureGrade::Pass);
+        let over = WitnessStats {
+            largest_busy_share: 0.2 + 1e-6,
+            ..stats(8, 7.6, 0.30)
+        };
+        assert!(matches!(
+            grade_structure(&over, need),
+            StructureGrade::Imbalanced { .. }
+        ));
+        // Most of the time but not most of the items (a few dear items on
+        // one thread) is not imbalanced by this rule: the average catches
+        // a thread that runs long alone.
+        let dear = WitnessStats {
+            largest_busy_share: 0.5,
+            ..stats(8, 7.6, 0.125)
+        };
+        assert_eq!(grade_structure(&dear, need), StructureGrade::Pass);
     }
 
     #[test]

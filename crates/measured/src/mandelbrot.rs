@@ -126,6 +126,22 @@ impl Mandelbrot {
             .collect()
     }
 
+    /// What row `y` costs to compute, in loop turns: its pixels' escape
+    /// iterations, plus a few for each pixel's own arithmetic. For
+    /// simulating how schedules share out the rows; it does not give the
+    /// pixels.
+    pub fn row_cost(&self, y: usize) -> u64 {
+        assert!(y < self.height, "row {y} of {}", self.height);
+        let (jx, jy) = self.jitter;
+        let im = Y.0 + (Y.1 - Y.0) * (y as f64 + jy) / self.height as f64;
+        (0..self.width)
+            .map(|x| {
+                let re = X.0 + (X.1 - X.0) * (x as f64 + jx) / self.width as f64;
+                u64::from(escape_time(re, im)) + 4
+            })
+            .sum()
+    }
+
     /// Writes `pixels` (a render of this picture) as a greyscale PNG.
     pub fn save_png(&self, pixels: &[u8], path: &std::path::Path) -> std::io::Result<()> {
         assert_eq!(pixels.len(), self.width * self.height, "a whole picture");

@@ -57,10 +57,16 @@ pub struct WitnessStats {
     pub average_in_flight: f64,
     /// The largest fraction of the items one thread ran (0 when no items).
     pub largest_share: f64,
+    /// The largest fraction of the items' busy time one thread had (0 when
+    /// no items): where items cost unevenly, a thread that stole many
+    /// cheap ones has a large share of the items but not of the time.
+    pub largest_busy_share: f64,
     /// How many distinct threads ran items.
     pub threads: usize,
     /// From the first item's start to the last item's end.
     pub span: Duration,
+    /// The longest any one item took.
+    pub longest: Duration,
 }
 
 impl Default for InFlightWitness {
@@ -207,17 +213,22 @@ where
             high_water,
             average_in_flight: 0.0,
             largest_share: 0.0,
+            largest_busy_share: 0.0,
             threads: 0,
             span: Duration::ZERO,
+            longest: Duration::ZERO,
         };
     };
     let busy: Duration = spans.iter().map(|s| s.2 - s.1).sum();
     let wall = last - first;
-    let mut per_lane: HashMap<K, usize> = HashMap::new();
+    let mut per_lane: HashMap<K, (usize, Duration)> = HashMap::new();
     for s in spans {
-        *per_lane.entry(s.0).or_default() += 1;
+        let lane = per_lane.entry(s.0).or_default();
+        lane.0 += 1;
+        lane.1 += s.2 - s.1;
     }
-    let most = per_lane.values().copied().max().unwrap_or(0);
+    let most = per_lane.values().map(|l| l.0).max().unwrap_or(0);
+    let busiest = per_lane.values().map(|l| l.1).max().unwrap_or_default();
     WitnessStats {
         items: spans.len(),
         high_water,
@@ -227,8 +238,14 @@ where
             busy.as_secs_f64() / wall.as_secs_f64()
         },
         largest_share: most as f64 / spans.len() as f64,
+        largest_busy_share: if busy.is_zero() {
+            most as f64 / spans.len() as f64
+        } else {
+            busiest.as_secs_f64() / busy.as_secs_f64()
+        },
         threads: per_lane.len(),
         span: wall,
+        longest: spans.iter().map(|s| s.2 - s.1).max().unwrap_or_default(),
     }
 }
 
@@ -380,6 +397,21 @@ mod tests {
     }
 
     #[test]
+    fn the_busy_share_weighs_items_by_their_time() {
+        let ms = Duration::from_millis;
+        // Lane 1 ran three cheap items, lane 2 one dear one: by items lane
+        // 1 has 75%, by busy time 30 of 60 ms.
+        let mut items = RecordedItems::new();
+        items.push(1, ms(0), ms(10));
+        items.push(1, ms(10), ms(20));
+        items.push(1, ms(20), ms(30));
+        items.push(2, ms(0), ms(30));
+        let stats = items.stats();
+        assert!((stats.largest_share - 0.75).abs() < 1e-9);
+        assert!((stats.largest_busy_share - 0.5).abs() < 1e-9);
+    }
+
+    #[test]
     fn one_after_another_averages_one() {
         let t0 = Instant::now();
         let a = std::thread::current().id();
@@ -420,6 +452,7 @@ mod tests {
         assert_eq!(stats.threads, 2);
         assert!((stats.average_in_flight - 1.5).abs() < 1e-9);
         assert!((stats.largest_share - 2.0 / 3.0).abs() < 1e-9);
+        assert!((stats.largest_busy_share - 2.0 / 3.0).abs() < 1e-9);
         let lanes: Vec<u32> = items.timeline(ms(0)).spans.iter().map(|s| s.lane).collect();
         assert_eq!(lanes, [0, 1, 0]);
         let named = items.timeline_named(ms(0), |pid| Some(format!("worker pid {pid}")));
