@@ -212,13 +212,6 @@ where
     Fut: Future<Output = Vec<Result<u64, FetchError>>>,
 {
     let report = Report::new(NAME);
-    // rayon's global pool, if this process has not started it yet, runs at
-    // a lower priority, like the runtime's blocking pool (see `asynch`):
-    // the heartbeat then measures whether the runtime's thread was blocked,
-    // not how busy the cores are with parsing correctly moved off it.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .start_handler(|_| crate::asynch::lower_this_threads_priority())
-        .build_global();
     let book = Arc::new(SecretPages::uniform(LATENCY));
     let server = match LatencyServer::serving(
         ServerConfig {
