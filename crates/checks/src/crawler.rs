@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use measured::crawl::Parser;
 use measured::fetch::{Client, FetchError};
-use measured::heartbeat::Heartbeat;
+use measured::heartbeat::{QueuedHeartbeat, Silence};
 use measured::server::{LatencyServer, ServerConfig};
 use measured::witness::{InFlightWitness, overlap};
 use rayon::prelude::*;
@@ -84,7 +84,8 @@ struct Round {
     /// Whether the checker's own fetch got every page right.
     own_fetch_right: bool,
     work: Work,
-    gap: Duration,
+    /// The heartbeat's worst silence.
+    gap: Silence,
     /// A plain thread's worst gap over the same window.
     control: Duration,
     /// How much parsing and fetching overlapped (see `witness::overlap`).
@@ -268,7 +269,7 @@ where
                 let parse_only = t.elapsed();
 
                 // Then yours, beside a heartbeat.
-                let heartbeat = Heartbeat::new();
+                let heartbeat = QueuedHeartbeat::new();
                 let stop = Arc::new(AtomicBool::new(false));
                 let ticking = {
                     let (heartbeat, stop) = (heartbeat.clone(), Arc::clone(&stop));
@@ -310,7 +311,7 @@ where
                     want,
                     own_fetch_right,
                     work,
-                    gap: heartbeat.worst_gap(t, done),
+                    gap: heartbeat.silence(t, done),
                     control,
                     overlap: overlap(&server.witness().spans(), &parses.spans()),
                     timeline: crawl_timeline(&server, &parses, t),
@@ -382,8 +383,8 @@ where
         .find(|r| lag(r) == crate::dont_block::Lag::MachineBusy);
     let (gap, control) = blocked
         .or(busy)
-        .or(rounds.iter().max_by_key(|r| r.gap))
-        .map_or((Duration::ZERO, Duration::ZERO), |r| (r.gap, r.control));
+        .or(rounds.iter().max_by_key(|r| (r.gap.own(), r.gap.gap)))
+        .map_or((Silence::default(), Duration::ZERO), |r| (r.gap, r.control));
     let ideal = fetch_only.max(parse_only);
     report.chart = Some(time_chart(
         format!(
@@ -401,7 +402,7 @@ where
 
     let line = format!(
         "the heartbeat's longest silence was {} while you crawled (at most {}; a plain thread's was {} meanwhile)",
-        ms(gap),
+        crate::dont_block::silence_words(gap),
         ms(MAX_GAP),
         ms(control)
     );

@@ -15,7 +15,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use measured::heartbeat::Heartbeat;
+use measured::heartbeat::{QueuedHeartbeat, Silence};
 use measured::kernel::units_for;
 use measured::service::{
     LEGACY_LATENCY, LegacyCalls, Request, Response, checksum, legacy_calls, legacy_lookup,
@@ -132,17 +132,34 @@ pub(crate) enum Lag {
     MachineBusy,
 }
 
-/// Judges the runtime's worst gap `gap` with the control thread's worst
-/// gap `control` over the same window: more than [`MAX_GAP`] is blocking
-/// when the control thread stayed within half of it, or when the runtime
-/// went silent [`MAX_GAP`] longer than the control thread.
-pub(crate) fn judge_lag(gap: Duration, control: Duration) -> Lag {
-    if gap <= MAX_GAP {
+/// Judges the runtime's worst silence with the control thread's worst gap
+/// `control` over the same window. The part of the silence the runtime's
+/// thread spent waiting for a core is the machine's, not the code's: only
+/// the rest, [`Silence::own`], counts. More than [`MAX_GAP`] of that is
+/// blocking when the control thread stayed within half of it, or when it
+/// exceeds the control thread's gap by [`MAX_GAP`].
+pub(crate) fn judge_lag(silence: Silence, control: Duration) -> Lag {
+    let own = silence.own();
+    if own <= MAX_GAP {
         Lag::Responsive
-    } else if control <= MAX_GAP / 2 || gap > control + MAX_GAP {
+    } else if control <= MAX_GAP / 2 || own > control + MAX_GAP {
         Lag::Blocked
     } else {
         Lag::MachineBusy
+    }
+}
+
+/// The heartbeat's worst silence in words, with the part the machine made
+/// it wait for a core when there was one.
+pub(crate) fn silence_words(silence: Silence) -> String {
+    if silence.queued >= Duration::from_micros(500) {
+        format!(
+            "{} ({} of it waiting for a core behind other programs, which is not counted)",
+            ms(silence.gap),
+            ms(silence.queued)
+        )
+    } else {
+        ms(silence.gap)
     }
 }
 
@@ -185,7 +202,7 @@ where
     let run = {
         let requests = requests.clone();
         block_on_watched(LIMIT, false, move || async move {
-            let heartbeat = Heartbeat::new();
+            let heartbeat = QueuedHeartbeat::new();
             let stop = Arc::new(AtomicBool::new(false));
             let ticking = {
                 let (heartbeat, stop) = (heartbeat.clone(), Arc::clone(&stop));
@@ -222,7 +239,7 @@ where
                 at_return,
                 later: legacy_calls(),
             };
-            let gaps = (heartbeat.worst_gap(from, to), control);
+            let gaps = (heartbeat.silence(from, to), control);
             (responses, gaps, to - from, calls)
         })
     };
@@ -260,7 +277,7 @@ where
     }
     let line = format!(
         "the heartbeat's longest silence was {} while {REQUESTS} requests were served (at most {} allowed; a plain thread's was {} meanwhile); serving took {}",
-        ms(gap),
+        silence_words(gap),
         ms(MAX_GAP),
         ms(control),
         ms(took)
@@ -273,7 +290,7 @@ where
             ms(LEGACY_LATENCY)
         ),
         &[
-            ("longest heartbeat silence", gap),
+            ("longest heartbeat silence", gap.gap),
             ("allowed", MAX_GAP),
             ("one legacy call", LEGACY_LATENCY),
         ],
@@ -295,7 +312,7 @@ where
     report.push(Evidence::fail("responsive", line));
     let cause = format!(
         "The runtime's only thread went silent for {} (one legacy call blocks for {}; one checksum computes for about {}): blocking work ran on it, and nothing else, not the heartbeat, not the other requests, could run meanwhile. Move every blocking call and every heavy computation into `tokio::task::spawn_blocking(move || ...)` and await its handle. `tokio::spawn` is not enough: a spawned task still runs on the runtime's thread.",
-        ms(gap),
+        ms(gap.own()),
         ms(LEGACY_LATENCY),
         ms(CHECKSUM_CPU)
     );
@@ -342,6 +359,7 @@ mod tests {
     fn the_gap_may_reach_the_limit_and_no_more() {
         let quiet = Duration::from_millis(2);
         let us = Duration::from_micros;
+        let judge_lag = |gap, control| judge_lag(Silence { gap, queued: Duration::ZERO }, control);
         assert_eq!(judge_lag(MAX_GAP - us(1), quiet), Lag::Responsive);
         assert_eq!(judge_lag(MAX_GAP, quiet), Lag::Responsive);
         assert_eq!(judge_lag(MAX_GAP + us(1), quiet), Lag::Blocked);
@@ -352,6 +370,7 @@ mod tests {
     #[test]
     fn a_stalled_machine_excuses_a_silence_only_as_long_as_its_own() {
         let ms = Duration::from_millis;
+        let judge_lag = |gap, control| judge_lag(Silence { gap, queued: Duration::ZERO }, control);
         // The control thread within half the limit: no excuse.
         assert_eq!(judge_lag(ms(42), MAX_GAP / 2), Lag::Blocked);
         // The machine stalled a plain thread for 40 ms: 42 ms is its doing.
@@ -361,6 +380,21 @@ mod tests {
         assert_eq!(judge_lag(ms(61), ms(40)), Lag::Blocked);
         // Every legacy call inline: a second of silence.
         assert_eq!(judge_lag(ms(1000), ms(40)), Lag::Blocked);
+    }
+
+    #[test]
+    fn waiting_for_a_core_is_the_machines_not_the_codes() {
+        let ms = Duration::from_millis;
+        let quiet = ms(2);
+        // A correct runtime at low priority beside two hogs: 22 ms silent,
+        // 19 of them queued behind the hogs.
+        let starved = Silence { gap: ms(22), queued: ms(19) };
+        assert_eq!(judge_lag(starved, quiet), Lag::Responsive);
+        // An inline parse of 40 ms preempted for 30 more: still its own.
+        let blocked = Silence { gap: ms(70), queued: ms(30) };
+        assert_eq!(judge_lag(blocked, quiet), Lag::Blocked);
+        assert!(silence_words(starved).contains("19 ms of it waiting"));
+        assert!(!silence_words(Silence { gap: ms(5), queued: ms(0) }).contains("waiting"));
     }
 
     #[test]

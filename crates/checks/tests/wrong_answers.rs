@@ -1,6 +1,9 @@
-//! Every wrong-but-tempting version kept beside a solution fails its
-//! exercise's checks, on the evidence and with the diagnosis a learner who
-//! wrote it needs. The fixtures are modules of this one test binary.
+//! Every wrong-but-tempting version kept beside a solution (`wrong/`) fails
+//! its exercise's checks, on the evidence and with the diagnosis a learner
+//! who wrote it needs; every other right way of solving it kept beside the
+//! solution (`right/`, the ways the book also calls right) passes them
+//! (speed may be "not judged" on a busy machine). The fixtures are modules
+//! of this one test binary; the right ones' tests are named `right_...`.
 //!
 //! libtest-mimic runs them one at a time on the main thread: the checks
 //! measure time and count the threads this process starts, so no other
@@ -31,6 +34,31 @@ macro_rules! fixtures {
                         eprintln!("{}", report.to_json());
                     }
                     support::fails_as_expected(&report, $evidence, $cause).map_err(Failed::from)
+                }),
+            )*]
+        }
+    };
+}
+
+macro_rules! rights {
+    ($(
+        $name:ident: $path:literal, |$f:ident| $check:expr;
+    )*) => {
+        $(
+            #[path = $path]
+            #[allow(dead_code)]
+            mod $name;
+        )*
+
+        fn right_trials() -> Vec<Trial> {
+            vec![$(
+                Trial::test(stringify!($name), || {
+                    use $name as $f;
+                    let report = checks::run("fixture", || $check);
+                    if std::env::var_os("SHOW_REPORTS").is_some() {
+                        eprintln!("{}", report.to_json());
+                    }
+                    support::passes(&report).map_err(Failed::from)
                 }),
             )*]
         }
@@ -566,8 +594,19 @@ fixtures! {
         "correct", "First mistake";
 }
 
+rights! {
+    right_mandelbrot_row_counter:
+        "../../../solutions/04_parallelism/02_mandelbrot/right/row_counter.rs",
+        |f| checks::mandelbrot::check(f::render);
+    right_crawler_spawn_blocking:
+        "../../../solutions/08_mixed/01_crawler/right/spawn_blocking.rs",
+        |f| checks::crawler::check(f::crawl);
+}
+
 fn main() {
     let mut arguments = Arguments::from_args();
     arguments.test_threads = Some(1);
-    libtest_mimic::run(&arguments, trials()).exit();
+    let mut all = trials();
+    all.extend(right_trials());
+    libtest_mimic::run(&arguments, all).exit();
 }

@@ -42,6 +42,32 @@ pub fn thread_voluntary_switches() -> Option<u64> {
     }
 }
 
+/// How long the calling thread has spent ready to run but waiting for a
+/// core, since it started: the second field of
+/// `/proc/thread-self/schedstat`, on Linux. `None` elsewhere, or where the
+/// kernel does not keep the figure. Time the thread spent running or
+/// asleep (in a system call, on a lock, on a timer) is not in it, so a
+/// gap in a thread's work minus this is what the thread itself did with
+/// the gap.
+pub fn thread_queued_time() -> Option<Duration> {
+    #[cfg(target_os = "linux")]
+    {
+        let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+        parse_schedstat(&text)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        None
+    }
+}
+
+/// The waiting time in a schedstat line: "<ran ns> <waited ns> <slices>".
+#[cfg_attr(not(target_os = "linux"), allow(dead_code))]
+fn parse_schedstat(text: &str) -> Option<Duration> {
+    let waited: u64 = text.split_whitespace().nth(1)?.parse().ok()?;
+    Some(Duration::from_nanos(waited))
+}
+
 /// CPU time used by child processes that have ended and been waited for
 /// (`getrusage(RUSAGE_CHILDREN)`), user + system.
 pub fn children_cpu_time() -> Duration {
@@ -80,6 +106,25 @@ fn clock(id: libc::clockid_t) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schedstat_lines_give_the_waiting_time() {
+        assert_eq!(
+            parse_schedstat("264417141 937446 50\n"),
+            Some(Duration::from_nanos(937_446))
+        );
+        assert_eq!(parse_schedstat(""), None);
+        assert_eq!(parse_schedstat("12 x 3"), None);
+    }
+
+    #[test]
+    fn a_threads_queued_time_never_goes_backwards() {
+        let Some(before) = thread_queued_time() else {
+            return;
+        };
+        std::thread::yield_now();
+        assert!(thread_queued_time().expect("still readable") >= before);
+    }
 
     #[test]
     fn cpu_clocks_never_go_backwards() {

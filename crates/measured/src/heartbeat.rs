@@ -59,6 +59,89 @@ pub fn worst_gap(ticks: &[Instant], from: Instant, to: Instant) -> Duration {
     worst.max(to.saturating_duration_since(last))
 }
 
+/// The silence between two ticks of a [`QueuedHeartbeat`]: how long it
+/// lasted, and how much of it the ticking thread spent ready to run but
+/// waiting for a core (another program's doing, not the loop's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Silence {
+    /// From one tick to the next.
+    pub gap: Duration,
+    /// The part of `gap` the thread waited for a core (at most `gap`).
+    pub queued: Duration,
+}
+
+impl Silence {
+    /// The part of the gap the loop's own thread was running or asleep:
+    /// the silence the loop itself is answerable for.
+    pub fn own(&self) -> Duration {
+        self.gap.saturating_sub(self.queued)
+    }
+}
+
+/// A heartbeat whose ticks also note how long the ticking thread has
+/// waited for a core so far ([`crate::clock::thread_queued_time`]). A loop
+/// starved by other programs then shows long gaps that are mostly waiting;
+/// a loop blocked by its own work shows gaps that are not. Where the kernel
+/// does not keep the figure, every gap counts whole, as in [`Heartbeat`].
+#[derive(Clone, Debug, Default)]
+pub struct QueuedHeartbeat {
+    ticks: Arc<Mutex<Vec<(Instant, Option<Duration>)>>>,
+}
+
+impl QueuedHeartbeat {
+    /// A monitor with no ticks yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records one tick now, with the calling thread's waiting time. Ticks
+    /// closer than [`KEEP_APART`] merge as in [`Heartbeat::tick`].
+    pub fn tick(&self) {
+        let queued = crate::clock::thread_queued_time();
+        let now = Instant::now();
+        let mut ticks = self.ticks.lock().unwrap();
+        let n = ticks.len();
+        if n >= 2 && now.saturating_duration_since(ticks[n - 2].0) < KEEP_APART {
+            ticks[n - 1] = (now, queued);
+        } else {
+            ticks.push((now, queued));
+        }
+    }
+
+    /// The silence from `from` to `to` with the longest part of the loop's
+    /// own making (see [`silence`]).
+    pub fn silence(&self, from: Instant, to: Instant) -> Silence {
+        silence(&self.ticks.lock().unwrap(), from, to)
+    }
+}
+
+/// Over the window `from..=to`, the gap between ticks (counting the edges
+/// of the window, as [`worst_gap`] does) whose part not spent waiting for a
+/// core is longest. `ticks` are sorted, each with the thread's waiting
+/// time so far. At an edge the waiting time of the nearest tick outside
+/// the window stands in for the edge's, so an edge gap may be excused a
+/// little more than it waited, never less.
+pub fn silence(ticks: &[(Instant, Option<Duration>)], from: Instant, to: Instant) -> Silence {
+    let before = ticks.iter().rev().find(|t| t.0 <= from).and_then(|t| t.1);
+    let after = ticks.iter().find(|t| t.0 >= to).and_then(|t| t.1);
+    let mut points = vec![(from, before)];
+    points.extend(ticks.iter().copied().filter(|t| t.0 > from && t.0 < to));
+    points.push((to, after));
+    let mut worst = Silence::default();
+    for pair in points.windows(2) {
+        let gap = pair[1].0.saturating_duration_since(pair[0].0);
+        let queued = match (pair[0].1, pair[1].1) {
+            (Some(a), Some(b)) => b.saturating_sub(a).min(gap),
+            _ => Duration::ZERO,
+        };
+        let here = Silence { gap, queued };
+        if (here.own(), here.gap) > (worst.own(), worst.gap) {
+            worst = here;
+        }
+    }
+    worst
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +184,31 @@ mod tests {
         assert_eq!(worst_gap(&ticks, ms(0), ms(70)), Duration::from_millis(35));
         assert_eq!(worst_gap(&[], ms(0), ms(40)), Duration::from_millis(40));
         assert_eq!(worst_gap(&ticks, ms(10), ms(12)), Duration::from_millis(2));
+    }
+
+    #[test]
+    fn a_silence_spent_waiting_for_a_core_is_excused() {
+        let t0 = Instant::now();
+        let ms = |n| Duration::from_millis(n);
+        let at = |n| t0 + ms(n);
+        // A 30 ms gap with 25 ms of waiting, then a 12 ms gap with none.
+        let ticks = [
+            (at(0), Some(ms(0))),
+            (at(30), Some(ms(25))),
+            (at(42), Some(ms(25))),
+            (at(43), Some(ms(25))),
+        ];
+        let worst = silence(&ticks, at(0), at(43));
+        assert_eq!(worst, Silence { gap: ms(12), queued: ms(0) });
+        assert_eq!(worst.own(), ms(12));
+        // Without the kernel's figure every gap counts whole.
+        let bare: Vec<_> = ticks.iter().map(|t| (t.0, None)).collect();
+        assert_eq!(silence(&bare, at(0), at(43)).own(), ms(30));
+        // The edges count, and waiting never exceeds the gap.
+        let edge = silence(&ticks[1..3], at(0), at(42));
+        assert_eq!(edge.gap, ms(30));
+        assert_eq!(silence(&[], at(0), at(40)).own(), ms(40));
+        let odd = [(at(0), Some(ms(0))), (at(5), Some(ms(9)))];
+        assert_eq!(silence(&odd, at(0), at(5)).queued, ms(5));
     }
 }
