@@ -25,21 +25,9 @@ pub fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .thread_name(RUNTIME_THREADS)
-        .on_thread_start(lower_this_threads_priority)
         .max_blocking_threads(8)
         .build()
         .expect("a tokio runtime")
-}
-
-/// Lowers the calling thread's scheduling priority to nice 10 (Linux; a
-/// no-op elsewhere).
-pub fn lower_this_threads_priority() {
-    #[cfg(target_os = "linux")]
-    // Safety: gettid and setpriority take and return plain integers.
-    unsafe {
-        let tid = libc::gettid();
-        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
-    }
 }
 
 /// A single-threaded runtime whose clock is paused: time moves only when

@@ -359,7 +359,15 @@ mod tests {
     fn the_gap_may_reach_the_limit_and_no_more() {
         let quiet = Duration::from_millis(2);
         let us = Duration::from_micros;
-        let judge_lag = |gap, control| judge_lag(Silence { gap, queued: Duration::ZERO }, control);
+        let judge_lag = |gap, control| {
+            judge_lag(
+                Silence {
+                    gap,
+                    queued: Duration::ZERO,
+                },
+                control,
+            )
+        };
         assert_eq!(judge_lag(MAX_GAP - us(1), quiet), Lag::Responsive);
         assert_eq!(judge_lag(MAX_GAP, quiet), Lag::Responsive);
         assert_eq!(judge_lag(MAX_GAP + us(1), quiet), Lag::Blocked);
@@ -370,7 +378,15 @@ mod tests {
     #[test]
     fn a_stalled_machine_excuses_a_silence_only_as_long_as_its_own() {
         let ms = Duration::from_millis;
-        let judge_lag = |gap, control| judge_lag(Silence { gap, queued: Duration::ZERO }, control);
+        let judge_lag = |gap, control| {
+            judge_lag(
+                Silence {
+                    gap,
+                    queued: Duration::ZERO,
+                },
+                control,
+            )
+        };
         // The control thread within half the limit: no excuse.
         assert_eq!(judge_lag(ms(42), MAX_GAP / 2), Lag::Blocked);
         // The machine stalled a plain thread for 40 ms: 42 ms is its doing.
@@ -388,13 +404,25 @@ mod tests {
         let quiet = ms(2);
         // A correct runtime at low priority beside two hogs: 22 ms silent,
         // 19 of them queued behind the hogs.
-        let starved = Silence { gap: ms(22), queued: ms(19) };
+        let starved = Silence {
+            gap: ms(22),
+            queued: ms(19),
+        };
         assert_eq!(judge_lag(starved, quiet), Lag::Responsive);
         // An inline parse of 40 ms preempted for 30 more: still its own.
-        let blocked = Silence { gap: ms(70), queued: ms(30) };
+        let blocked = Silence {
+            gap: ms(70),
+            queued: ms(30),
+        };
         assert_eq!(judge_lag(blocked, quiet), Lag::Blocked);
         assert!(silence_words(starved).contains("19 ms of it waiting"));
-        assert!(!silence_words(Silence { gap: ms(5), queued: ms(0) }).contains("waiting"));
+        assert!(
+            !silence_words(Silence {
+                gap: ms(5),
+                queued: ms(0)
+            })
+            .contains("waiting")
+        );
     }
 
     #[test]

@@ -35,6 +35,7 @@ pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
 /// `join().unwrap()` passing it on).
 pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
     PANICS.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    crate::processes::clear_starved();
     let previous = panic::take_hook();
     panic::set_hook(Box::new(move |info| {
         let message = panic_message(info.payload());
@@ -52,7 +53,10 @@ pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
     let result = panic::catch_unwind(AssertUnwindSafe(check));
     let _ = panic::take_hook();
     match result {
-        Ok(report) => report,
+        Ok(report) => match crate::processes::starved() {
+            Some(slowdown) => excuse_time_out(report, slowdown),
+            None => report,
+        },
         Err(_) => {
             let first = PANICS
                 .lock()
@@ -67,6 +71,28 @@ pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
             panicked(exercise, first)
         }
     }
+}
+
+/// A report whose run timed out while the machine ran a plain thread
+/// `slowdown` times slower than an idle core, beyond what the watchdog
+/// stretches for: its failures become "not judged", since a slow run cannot
+/// be told from a hung one there.
+pub(crate) fn excuse_time_out(mut report: Report, slowdown: f64) -> Report {
+    if report.verdict() != verdict::Verdict::Fail || report.panicked.is_some() {
+        return report;
+    }
+    for evidence in &mut report.evidence {
+        if evidence.status == verdict::Status::Fail {
+            evidence.status = verdict::Status::Inconclusive;
+            evidence.summary = format!(
+                "{}: but this machine ran a plain thread {slowdown:.1} times slower than an idle core meanwhile (the limit stretches up to {} times), so a slow run cannot be told from a hung one right now; close other programs and run again",
+                evidence.summary,
+                crate::processes::MAX_STRETCH
+            );
+        }
+    }
+    report.diagnosis = None;
+    report
 }
 
 /// The first panic of the current check, if any: the cause, when later ones
@@ -163,6 +189,22 @@ pub fn seed() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_out_on_a_starved_machine_is_not_judged() {
+        use verdict::{Evidence, Status, Verdict};
+        let hung = Report::new("x")
+            .with(Evidence::fail("correct", "no result within 4 s"))
+            .diagnose("never finished");
+        let excused = excuse_time_out(hung, 5.5);
+        assert_eq!(excused.verdict(), Verdict::Inconclusive);
+        assert_eq!(excused.evidence[0].status, Status::Inconclusive);
+        assert!(excused.evidence[0].summary.contains("5.5 times slower"));
+        assert_eq!(excused.diagnosis, None);
+        // A pass stays a pass.
+        let fine = Report::new("x").with(Evidence::pass("correct", "ok"));
+        assert_eq!(excuse_time_out(fine, 9.0).verdict(), Verdict::Pass);
+    }
 
     /// The panic record is global: these tests take turns.
     static TURN: Mutex<()> = Mutex::new(());

@@ -209,17 +209,101 @@ pub(crate) fn process_per_task(
 pub enum Watched<T> {
     /// It returned in time.
     Returned(T),
-    /// It did not return within the limit; its children were killed.
+    /// It did not return within the limit (stretched for a slow machine:
+    /// see [`watch`]); its children were killed.
     TimedOut {
         /// How many children were killed to free it.
         killed: usize,
     },
 }
 
-/// Runs `run` on a thread and waits at most `limit` for it. If it has not
-/// returned by then, kills every child of this process (so that whatever it
-/// is blocked on, a pipe to a worker, sees the end) and reports the time out.
-/// A panic in `run` is passed on to the caller.
+/// The most a watchdog's limit stretches on a machine that runs a plain
+/// thread slowly: 4 times. A machine slower than that cannot tell a slow
+/// answer from a hung one, and a time out there is not judged.
+pub const MAX_STRETCH: f64 = 4.0;
+
+/// How often the watchdog measures the machine while it waits.
+const PROBE_EVERY: Duration = Duration::from_millis(250);
+
+/// The CPU time one probe of the machine computes for.
+const PROBE_CPU: Duration = Duration::from_millis(1);
+
+/// How slowly the machine ran the watchdog's probe in the last watch that
+/// timed out beyond [`MAX_STRETCH`] (slowdown x 1000), or 0. Cleared by
+/// [`crate::harness::run`] before each check, read after it.
+static STARVED_MILLI: AtomicU64 = AtomicU64::new(0);
+
+/// The slowdown of a timed-out watch the machine alone may explain, since
+/// the last [`clear_starved`].
+pub fn starved() -> Option<f64> {
+    match STARVED_MILLI.load(Ordering::Relaxed) {
+        0 => None,
+        milli => Some(milli as f64 / 1000.0),
+    }
+}
+
+/// Forgets any starved watch (the start of a check).
+pub fn clear_starved() {
+    STARVED_MILLI.store(0, Ordering::Relaxed);
+}
+
+/// How slowly this machine runs a plain CPU-bound thread right now, from
+/// probes: each computes for [`PROBE_CPU`] of its own CPU time, and the
+/// wall time that took over the CPU time is the slowdown (1 on an idle
+/// core; 2 when another program shares the core half and half; the core's
+/// speed does not matter). Probing costs under half a percent of one core.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Pace {
+    wall: Duration,
+    cpu: Duration,
+}
+
+impl Pace {
+    /// Takes one probe.
+    pub fn probe(&mut self) {
+        let (wall, cpu) = (Instant::now(), measured::clock::thread_cpu_time());
+        let mut x = 0u64;
+        while measured::clock::thread_cpu_time().saturating_sub(cpu) < PROBE_CPU {
+            for i in 0..1_000u64 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+            }
+        }
+        self.add(
+            wall.elapsed(),
+            measured::clock::thread_cpu_time().saturating_sub(cpu),
+        );
+    }
+
+    /// Adds a probe that took `wall` to compute for `cpu`.
+    pub fn add(&mut self, wall: Duration, cpu: Duration) {
+        self.wall += wall;
+        self.cpu += cpu;
+    }
+
+    /// The slowdown so far (1 before any probe).
+    pub fn slowdown(&self) -> f64 {
+        if self.cpu.is_zero() {
+            1.0
+        } else {
+            (self.wall.as_secs_f64() / self.cpu.as_secs_f64()).max(1.0)
+        }
+    }
+
+    /// The limit stretched by the slowdown, at most [`MAX_STRETCH`] times.
+    pub fn stretch(&self, limit: Duration) -> Duration {
+        limit.mul_f64(self.slowdown().min(MAX_STRETCH))
+    }
+}
+
+/// Runs `run` on a thread and waits for it, at most `limit` on an idle
+/// machine: while it waits it probes how slowly the machine runs a plain
+/// thread ([`Pace`]) and stretches the limit by that, up to
+/// [`MAX_STRETCH`] times. If `run` has not returned by then, kills every
+/// child of this process (so that whatever it is blocked on, a pipe to a
+/// worker, sees the end) and reports the time out; if the machine was
+/// slower than the stretch allows, [`starved`] says so, and the check's
+/// verdict on the time out is "not judged" ([`crate::harness::run`]). A
+/// panic in `run` is passed on to the caller.
 pub fn watch<T: Send + 'static>(
     limit: Duration,
     run: impl FnOnce() -> T + Send + 'static,
@@ -232,25 +316,37 @@ pub fn watch<T: Send + 'static>(
             let _ = tx.send(result);
         })
         .expect("spawn the candidate's thread");
-    match rx.recv_timeout(limit) {
-        Ok(Ok(value)) => {
-            let _ = handle.join();
-            Watched::Returned(value)
+    let start = Instant::now();
+    let mut pace = Pace::default();
+    loop {
+        let deadline = start + pace.stretch(limit);
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
         }
-        Ok(Err(panic)) => {
-            let _ = handle.join();
-            std::panic::resume_unwind(panic)
-        }
-        Err(_) => {
-            let killed = measured::process::kill_children();
-            // Give the candidate a moment to notice and return; a thread
-            // that still hangs is left behind (the check reports anyway).
-            let _ = rx.recv_timeout(Duration::from_secs(1));
-            std::thread::sleep(Duration::from_millis(50));
-            measured::process::reap_zombies();
-            Watched::TimedOut { killed }
+        match rx.recv_timeout(left.min(PROBE_EVERY)) {
+            Ok(Ok(value)) => {
+                let _ = handle.join();
+                return Watched::Returned(value);
+            }
+            Ok(Err(panic)) => {
+                let _ = handle.join();
+                std::panic::resume_unwind(panic)
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => pace.probe(),
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
+    if pace.slowdown() > MAX_STRETCH {
+        STARVED_MILLI.store((pace.slowdown() * 1000.0) as u64, Ordering::Relaxed);
+    }
+    let killed = measured::process::kill_children();
+    // Give the candidate a moment to notice and return; a thread that
+    // still hangs is left behind (the check reports anyway).
+    let _ = rx.recv_timeout(Duration::from_secs(1));
+    std::thread::sleep(Duration::from_millis(50));
+    measured::process::reap_zombies();
+    Watched::TimedOut { killed }
 }
 
 /// The `cleaned up` evidence: no child of this process is left running or
@@ -827,6 +923,25 @@ fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUs
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limit_stretches_with_the_machines_slowdown_up_to_four_times() {
+        let ms = Duration::from_millis;
+        let mut pace = Pace::default();
+        assert_eq!(pace.slowdown(), 1.0);
+        assert_eq!(pace.stretch(ms(1000)), ms(1000));
+        // A probe of 1 ms of CPU that took 2 ms: shared half and half.
+        pace.add(ms(2), ms(1));
+        assert_eq!(pace.stretch(ms(1000)), ms(2000));
+        // Never shorter than the limit, never past four times it.
+        let mut quick = Pace::default();
+        quick.add(Duration::from_micros(900), ms(1));
+        assert_eq!(quick.stretch(ms(1000)), ms(1000));
+        pace.add(ms(30), ms(1));
+        assert_eq!(pace.slowdown(), 16.0);
+        assert_eq!(pace.stretch(ms(1000)), ms(4000));
+    }
+
     use verdict::Status;
 
     #[test]

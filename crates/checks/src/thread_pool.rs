@@ -19,7 +19,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::ThreadId;
 use std::time::{Duration, Instant};
@@ -435,14 +434,12 @@ fn phase<T: Send + 'static>(
     broken: &'static str,
     body: impl FnOnce() -> Result<T, Finding> + Send + 'static,
 ) -> Result<T, Finding> {
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(body));
-        let _ = tx.send(result);
+    let watched = crate::processes::watch(PHASE_LIMIT, move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(body))
     });
-    match rx.recv_timeout(PHASE_LIMIT) {
-        Ok(Ok(result)) => result,
-        Ok(Err(payload)) => {
+    match watched {
+        crate::processes::Watched::Returned(Ok(result)) => result,
+        crate::processes::Watched::Returned(Err(payload)) => {
             let message = panic_message(payload.as_ref());
             if message.contains("not yet implemented") {
                 // Let the harness report it like any other todo!(), with
@@ -455,7 +452,7 @@ fn phase<T: Send + 'static>(
                 broken.to_owned(),
             ))
         }
-        Err(_) => {
+        crate::processes::Watched::TimedOut { .. } => {
             *lock(&WATCHED) = None;
             Err((
                 name,

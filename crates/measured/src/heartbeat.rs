@@ -78,6 +78,10 @@ impl Silence {
     }
 }
 
+/// When a tick happened, and how long its thread had waited for a core by
+/// then (`None` where the kernel does not say).
+pub type QueuedTick = (Instant, Option<Duration>);
+
 /// A heartbeat whose ticks also note how long the ticking thread has
 /// waited for a core so far ([`crate::clock::thread_queued_time`]). A loop
 /// starved by other programs then shows long gaps that are mostly waiting;
@@ -85,7 +89,7 @@ impl Silence {
 /// does not keep the figure, every gap counts whole, as in [`Heartbeat`].
 #[derive(Clone, Debug, Default)]
 pub struct QueuedHeartbeat {
-    ticks: Arc<Mutex<Vec<(Instant, Option<Duration>)>>>,
+    ticks: Arc<Mutex<Vec<QueuedTick>>>,
 }
 
 impl QueuedHeartbeat {
@@ -121,7 +125,7 @@ impl QueuedHeartbeat {
 /// time so far. At an edge the waiting time of the nearest tick outside
 /// the window stands in for the edge's, so an edge gap may be excused a
 /// little more than it waited, never less.
-pub fn silence(ticks: &[(Instant, Option<Duration>)], from: Instant, to: Instant) -> Silence {
+pub fn silence(ticks: &[QueuedTick], from: Instant, to: Instant) -> Silence {
     let before = ticks.iter().rev().find(|t| t.0 <= from).and_then(|t| t.1);
     let after = ticks.iter().find(|t| t.0 >= to).and_then(|t| t.1);
     let mut points = vec![(from, before)];
@@ -199,7 +203,13 @@ mod tests {
             (at(43), Some(ms(25))),
         ];
         let worst = silence(&ticks, at(0), at(43));
-        assert_eq!(worst, Silence { gap: ms(12), queued: ms(0) });
+        assert_eq!(
+            worst,
+            Silence {
+                gap: ms(12),
+                queued: ms(0)
+            }
+        );
         assert_eq!(worst.own(), ms(12));
         // Without the kernel's figure every gap counts whole.
         let bare: Vec<_> = ticks.iter().map(|t| (t.0, None)).collect();
