@@ -73,8 +73,8 @@ pub fn run(exercise: &str, check: impl FnOnce() -> Report) -> Report {
     }
 }
 
-/// A report whose run timed out while the machine ran a plain thread
-/// `slowdown` times slower than an idle core, beyond what the watchdog
+/// A report whose run timed out while the machine had `slowdown` threads
+/// ready to run per core, beyond what the watchdog
 /// stretches for: its failures become "not judged", since a slow run cannot
 /// be told from a hung one there.
 pub(crate) fn excuse_time_out(mut report: Report, slowdown: f64) -> Report {
@@ -85,7 +85,7 @@ pub(crate) fn excuse_time_out(mut report: Report, slowdown: f64) -> Report {
         if evidence.status == verdict::Status::Fail {
             evidence.status = verdict::Status::Inconclusive;
             evidence.summary = format!(
-                "{}: but this machine ran a plain thread {slowdown:.1} times slower than an idle core meanwhile (the limit stretches up to {} times), so a slow run cannot be told from a hung one right now; close other programs and run again",
+                "{}: but this machine had {slowdown:.1} threads ready to run for each core meanwhile, so each ran at about 1/{slowdown:.1} of its speed (the limit stretches up to {} times), and a slow run cannot be told from a hung one right now; close other programs and run again",
                 evidence.summary,
                 crate::processes::MAX_STRETCH
             );
@@ -199,7 +199,11 @@ mod tests {
         let excused = excuse_time_out(hung, 5.5);
         assert_eq!(excused.verdict(), Verdict::Inconclusive);
         assert_eq!(excused.evidence[0].status, Status::Inconclusive);
-        assert!(excused.evidence[0].summary.contains("5.5 times slower"));
+        assert!(
+            excused.evidence[0]
+                .summary
+                .contains("5.5 threads ready to run for each core")
+        );
         assert_eq!(excused.diagnosis, None);
         // A pass stays a pass.
         let fine = Report::new("x").with(Evidence::pass("correct", "ok"));

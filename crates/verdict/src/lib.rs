@@ -27,6 +27,30 @@ pub const FORMAT_VERSION: u32 = 1;
 /// where to write its report. Without it the report goes to standard output.
 pub const REPORT_PATH_ENV: &str = "CHECK_REPORT";
 
+/// The most a time limit stretches on a machine that runs a plain thread
+/// slowly: 4 times. Past that a slow answer cannot be told from a hung one.
+pub const MAX_STRETCH: f64 = 4.0;
+
+/// Where a check binary writing its report to `report_path` notes how far
+/// its watchdog has stretched its time limit for a slow machine (a number
+/// from 1 to [`MAX_STRETCH`]), so that the checker stretches its own limit
+/// on the whole process as far.
+pub fn stretch_path(report_path: &std::path::Path) -> std::path::PathBuf {
+    let mut path = report_path.as_os_str().to_owned();
+    path.push(".stretch");
+    path.into()
+}
+
+/// The stretch noted at `path` (see [`stretch_path`]): 1 when there is
+/// none or it cannot be read, never more than [`MAX_STRETCH`].
+pub fn read_stretch(path: &std::path::Path) -> f64 {
+    std::fs::read_to_string(path)
+        .ok()
+        .and_then(|text| text.trim().parse::<f64>().ok())
+        .filter(|s| s.is_finite())
+        .map_or(1.0, |s| s.clamp(1.0, MAX_STRETCH))
+}
+
 /// What a check concluded, from the evidence it gathered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -388,6 +412,26 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stretch_is_read_within_its_bounds() {
+        let dir = std::env::temp_dir().join(format!("stretch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = stretch_path(&dir.join("report.json"));
+        assert!(path.ends_with("report.json.stretch"));
+        assert_eq!(read_stretch(&path), 1.0);
+        for (text, want) in [
+            ("2.5", 2.5),
+            ("0.3", 1.0),
+            ("99", MAX_STRETCH),
+            ("NaN", 1.0),
+            ("x", 1.0),
+        ] {
+            std::fs::write(&path, text).unwrap();
+            assert_eq!(read_stretch(&path), want, "{text}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn inconclusive_speed_counts_as_done_but_a_failure_wins() {
