@@ -432,9 +432,10 @@ pub fn judge_measured(
                 ms(sample.sequential)
             ),
         ));
-        return report.diagnose(
-            "Could not be judged on this machine: it has 1 core for this program (`available_parallelism` is 1; a container or `taskset` may limit it), so threads can only take turns. Your answer is right; run the check on a machine with 2 or more cores to see it spread the work and its speedup.",
-        );
+        return report.diagnose(format!(
+            "Could not be judged here: {}. Your answer is right; run the check on a machine with 2 or more cores to see it spread the work and its speedup.",
+            crate::machine::ONE_CORE
+        ));
     }
     let (evidence, cause) = structure_evidence(&stats, need);
     let concurrent = evidence.status == Status::Pass;

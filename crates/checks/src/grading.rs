@@ -97,7 +97,8 @@ pub fn speed_evidence(sample: &SpeedSample, p: usize, structure: &str) -> Graded
                 ),
             ),
             Some(format!(
-                "Graded on structure instead: {structure}: PASS (structure). This machine gives this program 1 core (`available_parallelism` is 1; a container or `taskset` may limit it), so threads can only take turns: run the check on a machine with 2 or more cores to see your speedup."
+                "Graded on structure instead: {structure}: PASS (structure). But {}: run the check on a machine with 2 or more cores to see your speedup.",
+                crate::machine::ONE_CORE
             )),
         ),
         SpeedGrade::NoSpareCores => (

@@ -168,8 +168,13 @@ const TRANSFERS_STUCK: &str = "Deadlock: two transfers each hold one account's l
 /// machine.
 fn one_core_words() -> String {
     match std::thread::available_parallelism().map_or(1, |n| n.get()) {
-        1 => "this process may use only one core here (a 1-CPU machine or container, or `taskset`), where threads take turns: run the check where it has two or more cores to judge it".to_owned(),
-        n => format!("this machine has {n} cores, but other programs kept one of the two threads waiting: close them and run again"),
+        1 => format!(
+            "{}: run the check on a machine with 2 or more cores to judge it",
+            crate::machine::ONE_CORE
+        ),
+        n => format!(
+            "this machine has {n} cores, but other programs kept one of the two threads waiting: close them and run again"
+        ),
     }
 }
 

@@ -8,6 +8,10 @@ use verdict::{Evidence, Report};
 
 use crate::harness::{ms, time_chart};
 
+/// How a check says the machine has one core for it, wherever that stops a
+/// property from showing.
+pub(crate) const ONE_CORE: &str = "this machine gives this program 1 core (`available_parallelism` is 1; a container or `taskset` may limit it), so threads can only take turns";
+
 /// The report's name.
 pub const NAME: &str = "machine";
 

@@ -116,14 +116,17 @@ impl Mandelbrot {
     pub fn row(&self, y: usize) -> Vec<u8> {
         assert!(y < self.height, "row {y} of {}", self.height);
         let _in_flight = self.witness.enter();
+        self.escape_times(y).map(shade).collect()
+    }
+
+    /// The escape times of row `y`'s pixels, left to right.
+    fn escape_times(&self, y: usize) -> impl Iterator<Item = u32> + '_ {
         let (jx, jy) = self.jitter;
         let im = Y.0 + (Y.1 - Y.0) * (y as f64 + jy) / self.height as f64;
-        (0..self.width)
-            .map(|x| {
-                let re = X.0 + (X.1 - X.0) * (x as f64 + jx) / self.width as f64;
-                shade(escape_time(re, im))
-            })
-            .collect()
+        (0..self.width).map(move |x| {
+            let re = X.0 + (X.1 - X.0) * (x as f64 + jx) / self.width as f64;
+            escape_time(re, im)
+        })
     }
 
     /// What row `y` costs to compute, in loop turns: its pixels' escape
@@ -132,14 +135,7 @@ impl Mandelbrot {
     /// pixels.
     pub fn row_cost(&self, y: usize) -> u64 {
         assert!(y < self.height, "row {y} of {}", self.height);
-        let (jx, jy) = self.jitter;
-        let im = Y.0 + (Y.1 - Y.0) * (y as f64 + jy) / self.height as f64;
-        (0..self.width)
-            .map(|x| {
-                let re = X.0 + (X.1 - X.0) * (x as f64 + jx) / self.width as f64;
-                u64::from(escape_time(re, im)) + 4
-            })
-            .sum()
+        self.escape_times(y).map(|n| u64::from(n) + 4).sum()
     }
 
     /// Writes `pixels` (a render of this picture) as a greyscale PNG.
