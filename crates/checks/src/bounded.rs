@@ -162,7 +162,7 @@ where
     };
     let (pages, virtual_time, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
+        Watched::TimedOut { waited, .. } => return hung(report, "on the paused clock", waited),
     };
     let stats = server.stats();
     let (limit, cause) = limit_evidence(&stats, "on the paused clock");
@@ -254,7 +254,7 @@ where
     };
     let (pages, took) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "on real sockets"),
+        Watched::TimedOut { waited, .. } => return hung(report, "on real sockets", waited),
     };
     let stats = server.stats();
     let (limit, cause) = limit_evidence(&stats, "on real sockets");

@@ -106,15 +106,15 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     };
     let (outcomes, took) = match watched {
         Ok((Watched::Returned(outcomes), took)) => (outcomes, took),
-        Ok((Watched::TimedOut { killed }, _)) => {
+        Ok((Watched::TimedOut { killed, waited }, _)) => {
             return report
                 .with(Evidence::fail(
                     "correct",
-                    format!("no outcomes within {} s", LIMIT.as_secs()),
+                    format!("no outcomes within {}", crate::processes::secs(waited)),
                 ))
                 .diagnose(format!(
                     "{} If a worker died, reading its stdout gives the end of the file (0 bytes) at once: treat that as the crash, not as a reason to wait, and do not send the poison task again and again.",
-                    hung_cause(LIMIT, killed)
+                    hung_cause(waited, killed)
                 ));
         }
         Err(panic) => {

@@ -322,11 +322,11 @@ where
     };
     let rounds = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => {
+        Watched::TimedOut { waited, .. } => {
             return report
                 .with(Evidence::fail(
                     "correct",
-                    format!("`crawl` had not returned after {} s", LIMIT.as_secs()),
+                    format!("`crawl` had not returned after {}", crate::processes::secs(waited)),
                 ))
                 .diagnose("Your `crawl` never finished. Is a task awaiting a result nobody sends (a `oneshot` sender dropped without sending, a parse that never ran), or a permit never given back?");
         }

@@ -165,7 +165,7 @@ where
     };
     let (outcomes, returned, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
+        Watched::TimedOut { waited, .. } => return hung(report, "on the paused clock", waited),
     };
 
     // 1. The outcomes.

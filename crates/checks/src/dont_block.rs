@@ -245,7 +245,7 @@ where
     };
     let (responses, (gap, control), took, calls) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "serving the requests"),
+        Watched::TimedOut { waited, .. } => return hung(report, "serving the requests", waited),
     };
     let mut got = Vec::with_capacity(responses.len());
     for response in responses {

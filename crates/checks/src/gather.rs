@@ -183,7 +183,7 @@ where
     };
     let (pages, virtual_time, wall, ((tasks, at_return), threads)) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "on the paused clock"),
+        Watched::TimedOut { waited, .. } => return hung(report, "on the paused clock", waited),
     };
     if let Some(line) = wrong_pages(&pages, &want) {
         return report.with(Evidence::fail("correct", line)).diagnose(
@@ -285,7 +285,7 @@ where
     let (run, server) = run;
     let (pages, took, one) = match run {
         Watched::Returned(r) => r,
-        Watched::TimedOut { .. } => return hung(report, "on real sockets"),
+        Watched::TimedOut { waited, .. } => return hung(report, "on real sockets", waited),
     };
     if let Some(line) = wrong_pages(&pages, &want) {
         report.push(Evidence::fail(
@@ -341,11 +341,11 @@ pub fn virtual_timeline(server: &VirtualServer) -> verdict::Timeline {
 }
 
 /// The report for a candidate that never returned.
-pub fn hung(report: Report, where_: &str) -> Report {
+pub fn hung(report: Report, where_: &str, waited: std::time::Duration) -> Report {
     report
         .with(Evidence::fail(
             "correct",
-            format!("no result within {} s {where_}", LIMIT.as_secs()),
+            format!("no result within {} {where_}", crate::processes::secs(waited)),
         ))
         .diagnose("Your `fetch_all` never finished. Is it awaiting something that never completes, such as a channel nobody sends on or a task that waits for itself?")
 }

@@ -281,11 +281,11 @@ pub fn check(run: impl RunFn) -> Report {
     };
     let seen = match watched {
         Watched::Returned(seen) => seen,
-        _ => {
+        Watched::TimedOut { waited, .. } => {
             return report
                 .with(Evidence::fail(
                     "correct",
-                    format!("`run` had not returned after {} s", LIMIT.as_secs()),
+                    format!("`run` had not returned after {}", crate::processes::secs(waited)),
                 ))
                 .diagnose("Your pipeline never finished: a stage is still waiting for more input. A `for x in receiver` loop ends only when every `Sender` of that channel is dropped, including the one you created and cloned for the workers: drop it (or move it into a thread) once the clones are made.");
         }

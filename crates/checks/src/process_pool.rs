@@ -132,26 +132,29 @@ pub fn check<P: 'static>(
     };
     let session = match session {
         Watched::Returned(s) => s,
-        Watched::TimedOut { .. } if started.load(Ordering::Acquire) > 4 * workers => {
+        Watched::TimedOut { waited, .. } if started.load(Ordering::Acquire) > 4 * workers => {
             // Too slow to finish because it starts process after process.
             let n = started.load(Ordering::Acquire);
             return report
                 .with(Evidence::fail(
                     "persistent",
                     format!(
-                        "the pool gave no answers within {} s, and the OS saw it start at least {n} worker processes for a pool of {workers}",
-                        LIMIT.as_secs()
+                        "the pool gave no answers within {}, and the OS saw it start at least {n} worker processes for a pool of {workers}",
+                        crate::processes::secs(waited)
                     ),
                 ))
                 .diagnose("Your pool starts a process per task or per batch: Start the workers once, in `new`, and send every task to one of them.");
         }
-        Watched::TimedOut { killed } => {
+        Watched::TimedOut { killed, waited } => {
             return report
                 .with(Evidence::fail(
                     "correct",
-                    format!("the pool gave no answers within {} s", LIMIT.as_secs()),
+                    format!(
+                        "the pool gave no answers within {}",
+                        crate::processes::secs(waited)
+                    ),
                 ))
-                .diagnose(hung_cause(LIMIT, killed));
+                .diagnose(hung_cause(waited, killed));
         }
     };
     if let Some((during, e)) = &session.error {

@@ -214,7 +214,19 @@ pub enum Watched<T> {
     TimedOut {
         /// How many children were killed to free it.
         killed: usize,
+        /// How long the watchdog waited: the limit, stretched.
+        waited: Duration,
     },
+}
+
+/// A wait in seconds, for a message: "3 s", "11.6 s".
+pub fn secs(wait: Duration) -> String {
+    let s = wait.as_secs_f64();
+    if (s - s.round()).abs() < 0.05 {
+        format!("{s:.0} s")
+    } else {
+        format!("{s:.1} s")
+    }
 }
 
 /// The most a watchdog's limit stretches on a machine that runs a plain
@@ -246,33 +258,48 @@ pub fn clear_starved() {
 
 /// How slowly this machine runs a CPU-bound thread while a watchdog waits:
 /// the threads ready to run (the kernel's count in `/proc/loadavg`, every
-/// process's, this check's too, less the watchdog itself) per core this
-/// process may use, on average over looks every [`PROBE_EVERY`], and never
-/// below 1. With as many busy threads as cores each runs at full speed;
-/// with twice as many, at half. It costs no CPU to measure, and a hung
-/// answer, asleep, adds nothing to it. Where there is no `/proc` (macOS) it
-/// stays 1.
+/// process's, this check's too) per core this process may use, on average
+/// over looks every [`PROBE_EVERY`], and never below 1. With as many busy
+/// threads as cores each runs at full speed; with twice as many, at half.
+/// It costs no CPU to measure, and a hung answer, asleep, adds nothing to
+/// it. The same count without this process's own threads is the load of
+/// other programs alone: only that excuses a time out, so an answer cannot
+/// excuse itself by spinning threads of its own. Where there is no `/proc`
+/// (macOS) both stay 1.
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct Pace {
-    sum: f64,
+    all: f64,
+    others: f64,
     looks: u32,
 }
+
+/// The load of other programs, in ready threads per core, from which a
+/// time out beyond [`MAX_STRETCH`] is not judged: every core wanted by two.
+const EXCUSING_LOAD: f64 = 2.0;
 
 impl Pace {
     /// Takes one look at the machine.
     pub fn probe(&mut self) {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if let Some(ready) = std::fs::read_to_string("/proc/loadavg")
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let Some(ready) = std::fs::read_to_string("/proc/loadavg")
             .ok()
             .and_then(|text| runnable(&text))
-        {
-            self.add(ready.saturating_sub(1) as f64 / cores as f64);
-        }
+        else {
+            return;
+        };
+        // This process's own ready threads, the watchdog's among them.
+        let own = own_running_threads().unwrap_or(1);
+        self.add(
+            ready.saturating_sub(1) as f64 / cores,
+            ready.saturating_sub(own) as f64 / cores,
+        );
     }
 
-    /// Adds one look that saw `per_core` threads ready to run per core.
-    pub fn add(&mut self, per_core: f64) {
-        self.sum += per_core.max(1.0);
+    /// Adds one look that saw `all` threads ready to run per core, `others`
+    /// of them other programs'.
+    pub fn add(&mut self, all: f64, others: f64) {
+        self.all += all.max(1.0);
+        self.others += others.max(0.0);
         self.looks += 1;
     }
 
@@ -281,8 +308,24 @@ impl Pace {
         if self.looks == 0 {
             1.0
         } else {
-            self.sum / f64::from(self.looks)
+            self.all / f64::from(self.looks)
         }
+    }
+
+    /// Other programs' ready threads per core, on average so far.
+    pub fn others(&self) -> f64 {
+        if self.looks == 0 {
+            0.0
+        } else {
+            self.others / f64::from(self.looks)
+        }
+    }
+
+    /// Whether a time out now is the machine's to answer for: slower than
+    /// the stretch allows, with other programs alone keeping every core
+    /// wanted twice over.
+    pub fn excuses(&self) -> bool {
+        self.slowdown() > MAX_STRETCH && self.others() >= EXCUSING_LOAD
     }
 
     /// The limit stretched by the slowdown, at most [`MAX_STRETCH`] times.
@@ -301,6 +344,33 @@ fn runnable(loadavg: &str) -> Option<usize> {
         .next()?
         .parse()
         .ok()
+}
+
+/// How many of this process's threads are running or ready to run (state R
+/// in /proc/self/task/*/stat).
+fn own_running_threads() -> Option<usize> {
+    let entries = std::fs::read_dir("/proc/self/task").ok()?;
+    Some(
+        entries
+            .flatten()
+            .filter(|entry| {
+                std::fs::read_to_string(entry.path().join("stat"))
+                    .ok()
+                    .and_then(|stat| thread_state(&stat))
+                    == Some('R')
+            })
+            .count(),
+    )
+}
+
+/// The state letter of a /proc stat line ("12 (name) R ...": the name may
+/// hold spaces and parentheses, so it is read after the last ')').
+fn thread_state(stat: &str) -> Option<char> {
+    stat[stat.rfind(')')? + 1..]
+        .split_whitespace()
+        .next()?
+        .chars()
+        .next()
 }
 
 /// Tells the checker, when it runs this check, how far the time limit has
@@ -362,16 +432,17 @@ pub fn watch<T: Send + 'static>(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    if pace.slowdown() > MAX_STRETCH {
+    if pace.excuses() {
         STARVED_MILLI.store((pace.slowdown() * 1000.0) as u64, Ordering::Relaxed);
     }
+    let waited = start.elapsed();
     let killed = measured::process::kill_children();
     // Give the candidate a moment to notice and return; a thread that
     // still hangs is left behind (the check reports anyway).
     let _ = rx.recv_timeout(Duration::from_secs(1));
     std::thread::sleep(Duration::from_millis(50));
     measured::process::reap_zombies();
-    Watched::TimedOut { killed }
+    Watched::TimedOut { killed, waited }
 }
 
 /// The `cleaned up` evidence: no child of this process is left running or
@@ -469,10 +540,10 @@ pub fn judge_cleanup(after: &str, left: &[Leftover]) -> (Evidence, Option<String
 }
 
 /// The diagnosis for a candidate that hung talking to its workers.
-pub fn hung_cause(limit: Duration, killed: usize) -> String {
+pub fn hung_cause(waited: Duration, killed: usize) -> String {
     format!(
-        "No result after {} s, and {killed} worker(s) were still running: the pipes are probably stuck. A worker waits for the end of its input until you drop its stdin; and if you write all the tasks before reading any answer, the worker blocks writing answers into a full pipe (about 64 KiB) while you block writing tasks into another. Drop stdin when you have sent everything, and read answers while you write (a thread per direction, or one batch at a time).",
-        limit.as_secs()
+        "No result after {}, and {killed} worker(s) were still running: the pipes are probably stuck. A worker waits for the end of its input until you drop its stdin; and if you write all the tasks before reading any answer, the worker blocks writing answers into a full pipe (about 64 KiB) while you block writing tasks into another. Drop stdin when you have sent everything, and read answers while you write (a thread per direction, or one batch at a time).",
+        secs(waited)
     )
 }
 
@@ -956,16 +1027,46 @@ mod tests {
         assert_eq!(pace.slowdown(), 1.0);
         assert_eq!(pace.stretch(ms(1000)), ms(1000));
         // Two threads ready per core, then one: 1.5 on average.
-        pace.add(2.0);
-        pace.add(1.0);
+        pace.add(2.0, 1.0);
+        pace.add(1.0, 0.0);
         assert_eq!(pace.stretch(ms(1000)), ms(1500));
         // An idle look counts as full speed, never faster.
         let mut idle = Pace::default();
-        idle.add(0.0);
+        idle.add(0.0, 0.0);
         assert_eq!(idle.stretch(ms(1000)), ms(1000));
-        pace.add(13.0);
+        pace.add(13.0, 1.0);
         assert!((pace.slowdown() - 16.0 / 3.0).abs() < 1e-9);
         assert_eq!(pace.stretch(ms(1000)), ms(4000));
+    }
+
+    #[test]
+    fn waits_are_shown_in_seconds() {
+        assert_eq!(secs(Duration::from_secs(3)), "3 s");
+        assert_eq!(secs(Duration::from_millis(11_580)), "11.6 s");
+        assert_eq!(secs(Duration::from_millis(3_020)), "3 s");
+    }
+
+    #[test]
+    fn only_other_programs_excuse_a_time_out() {
+        // An answer spinning 16 threads of its own on a quiet machine.
+        let mut own = Pace::default();
+        own.add(8.0, 0.0);
+        assert!(!own.excuses());
+        // The same beside other programs wanting every core twice over.
+        let mut busy = Pace::default();
+        busy.add(8.0, 2.5);
+        assert!(busy.excuses());
+        // Other programs heavy, but within the stretch: still judged.
+        let mut within = Pace::default();
+        within.add(3.0, 2.5);
+        assert!(!within.excuses());
+    }
+
+    #[test]
+    fn a_threads_state_is_read_after_its_name() {
+        assert_eq!(thread_state("12 (a) b) R 1 2"), Some('R'));
+        assert_eq!(thread_state("12 (worker) S 1"), Some('S'));
+        assert_eq!(thread_state("garbage"), None);
     }
 
     #[test]

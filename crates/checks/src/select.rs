@@ -336,11 +336,11 @@ pub fn check(batcher: impl BatcherFn) -> Report {
                         Err(judged) => failed = Some(judged),
                     }
                 }
-                Watched::TimedOut { .. } => {
+                Watched::TimedOut { waited, .. } => {
                     return report
                         .with(Evidence::fail(
                             "correct",
-                            format!("run {run}: the batcher had not returned {} s after {what}", LIMIT.as_secs()),
+                            format!("run {run}: the batcher had not returned {} after {what}", crate::processes::secs(waited)),
                         ))
                         .diagnose(format!(
                             "Your batcher never returned after {what}. On `Control::Shutdown`, send what is left and return; when `data` is closed (`recv` gives `Err`), do the same. A blocking `for v in data` loop cannot see the control channel: wait on both with `crossbeam::channel::select!`."

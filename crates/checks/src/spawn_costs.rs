@@ -201,10 +201,10 @@ pub fn check(
             spawned,
             signals,
         ),
-        Watched::TimedOut { .. } => {
+        Watched::TimedOut { waited, .. } => {
             cleanup_evidence("after the measurement was stopped");
             return report
-                .with(Evidence::fail("correct", format!("no numbers within {} s", LIMIT.as_secs())))
+                .with(Evidence::fail("correct", format!("no numbers within {}", crate::processes::secs(waited))))
                 .diagnose("Your measurement took too long: a few hundred threads and a few dozen processes are plenty. Is a spawned thread or process never ending?");
         }
     };

@@ -452,11 +452,11 @@ fn phase<T: Send + 'static>(
                 broken.to_owned(),
             ))
         }
-        crate::processes::Watched::TimedOut { .. } => {
+        crate::processes::Watched::TimedOut { waited, .. } => {
             *lock(&WATCHED) = None;
             Err((
                 name,
-                format!("no result after {} s", PHASE_LIMIT.as_secs()),
+                format!("no result after {}", crate::processes::secs(waited)),
                 broken.to_owned(),
             ))
         }

@@ -75,7 +75,7 @@ pub fn main(
 enum Outcome {
     Answers(Vec<Answer>),
     Error(io::Error),
-    Hung { killed: usize },
+    Hung { killed: usize, waited: Duration },
 }
 
 fn run_watched<R: RunFn>(
@@ -88,7 +88,7 @@ fn run_watched<R: RunFn>(
     match watch(LIMIT, move || run(&tasks, workers, &spawner)) {
         Watched::Returned(Ok(answers)) => Outcome::Answers(answers),
         Watched::Returned(Err(e)) => Outcome::Error(e),
-        Watched::TimedOut { killed } => Outcome::Hung { killed },
+        Watched::TimedOut { killed, waited } => Outcome::Hung { killed, waited },
     }
 }
 
@@ -177,7 +177,7 @@ pub fn check(run: impl RunFn, spawner: Spawner) -> Report {
     let answers = match outcome {
         Outcome::Answers(a) => a,
         Outcome::Error(e) => return error_report(report, &e),
-        Outcome::Hung { killed } => return hung_report(report, killed),
+        Outcome::Hung { killed, waited } => return hung_report(report, killed, waited),
     };
     if let Some((line, cause)) = wrong_answers(&tasks, &expected, &answers) {
         return report.with(Evidence::fail("correct", line)).diagnose(cause);
@@ -468,7 +468,7 @@ fn failing_run<R: RunFn>(
                 .map(|(line, cause)| report.with(Evidence::fail("correct", line)).diagnose(cause))
         }
         Outcome::Error(e) => Some(error_report(report, &e)),
-        Outcome::Hung { killed } => Some(hung_report(report, killed)),
+        Outcome::Hung { killed, waited } => Some(hung_report(report, killed, waited)),
     }
 }
 
@@ -480,13 +480,13 @@ fn error_report(report: Report, e: &io::Error) -> Report {
         ))
 }
 
-fn hung_report(report: Report, killed: usize) -> Report {
+fn hung_report(report: Report, killed: usize, waited: Duration) -> Report {
     report
         .with(Evidence::fail(
             "correct",
-            format!("no answers within {} s", LIMIT.as_secs()),
+            format!("no answers within {}", crate::processes::secs(waited)),
         ))
-        .diagnose(hung_cause(LIMIT, killed))
+        .diagnose(hung_cause(waited, killed))
 }
 
 /// The `in workers` evidence: which processes computed the answers, checked

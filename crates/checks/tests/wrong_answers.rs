@@ -498,6 +498,10 @@ fixtures! {
         "../../../solutions/07_channels/02_select/wrong/blocking_recv.rs",
         |f| checks::select::check(f::batcher),
         "correct", "select!";
+    select_spins_to_look_slow:
+        "../../../solutions/07_channels/02_select/wrong/spins_to_look_slow.rs",
+        |f| checks::select::check(f::batcher),
+        "correct", "never returned after";
     select_empty_flush:
         "../../../solutions/07_channels/02_select/wrong/empty_flush.rs",
         |f| checks::select::check(f::batcher),
