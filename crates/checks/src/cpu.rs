@@ -123,8 +123,10 @@ struct Round<W: CpuWork> {
 
 impl<W: CpuWork> Round<W> {
     fn new(work: W) -> Self {
-        let witness = InFlightWitness::new();
-        let reference_witness = InFlightWitness::new();
+        // CPU time per item: a thread that other programs keep waiting
+        // must not look as busy as one that computed.
+        let witness = InFlightWitness::counting_cpu();
+        let reference_witness = InFlightWitness::counting_cpu();
         Round {
             watched: work.watched(&witness),
             for_reference: work.watched(&reference_witness),

@@ -179,6 +179,21 @@ pub fn ms(d: std::time::Duration) -> String {
     }
 }
 
+/// A thread's real time in words, with the part it waited for a core when
+/// there was one: "120 ms (80 ms of it waiting for a core behind other
+/// programs, which is not counted)".
+pub fn real_time_words(time: measured::clock::ThreadTime) -> String {
+    if time.queued >= std::time::Duration::from_micros(500) {
+        format!(
+            "{} ({} of it waiting for a core behind other programs, which is not counted)",
+            ms(time.wall),
+            ms(time.queued)
+        )
+    } else {
+        ms(time.wall)
+    }
+}
+
 /// A fresh seed for this run, so answers cannot be learnt by heart (from
 /// the standard library's randomly keyed hasher: not guessable from the
 /// clock or the process id).

@@ -68,6 +68,52 @@ fn parse_schedstat(text: &str) -> Option<Duration> {
     Some(Duration::from_nanos(waited))
 }
 
+/// A stopwatch for the calling thread: wall time, and how much of it the
+/// thread spent ready to run but waiting for a core
+/// ([`thread_queued_time`]). Start and stop it on the same thread.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadStopwatch {
+    started: std::time::Instant,
+    queued: Option<Duration>,
+}
+
+/// What a [`ThreadStopwatch`] measured.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ThreadTime {
+    /// Wall time from start to stop.
+    pub wall: Duration,
+    /// The part of it the thread waited for a core (zero where the kernel
+    /// does not say), at most `wall`.
+    pub queued: Duration,
+}
+
+impl ThreadTime {
+    /// The wall time the thread itself used: running, or asleep in a call.
+    pub fn own(&self) -> Duration {
+        self.wall.saturating_sub(self.queued)
+    }
+}
+
+impl ThreadStopwatch {
+    /// Starts now.
+    pub fn start() -> Self {
+        ThreadStopwatch {
+            queued: thread_queued_time(),
+            started: std::time::Instant::now(),
+        }
+    }
+
+    /// The time since [`ThreadStopwatch::start`] (call it on the same thread).
+    pub fn stop(&self) -> ThreadTime {
+        let wall = self.started.elapsed();
+        let queued = match (self.queued, thread_queued_time()) {
+            (Some(before), Some(now)) => now.saturating_sub(before).min(wall),
+            _ => Duration::ZERO,
+        };
+        ThreadTime { wall, queued }
+    }
+}
+
 /// CPU time used by child processes that have ended and been waited for
 /// (`getrusage(RUSAGE_CHILDREN)`), user + system.
 pub fn children_cpu_time() -> Duration {
@@ -115,6 +161,21 @@ mod tests {
         );
         assert_eq!(parse_schedstat(""), None);
         assert_eq!(parse_schedstat("12 x 3"), None);
+    }
+
+    #[test]
+    fn a_stopwatch_never_counts_more_waiting_than_wall_time() {
+        let watch = ThreadStopwatch::start();
+        std::thread::sleep(Duration::from_millis(2));
+        let time = watch.stop();
+        assert!(time.wall >= Duration::from_millis(2));
+        assert!(time.queued <= time.wall);
+        assert_eq!(time.own() + time.queued, time.wall);
+        let t = ThreadTime {
+            wall: Duration::from_millis(5),
+            queued: Duration::from_millis(3),
+        };
+        assert_eq!(t.own(), Duration::from_millis(2));
     }
 
     #[test]

@@ -28,6 +28,8 @@ struct Inner {
     now: AtomicUsize,
     peak: AtomicUsize,
     spans: Mutex<Vec<RawSpan>>,
+    /// Whether each item's thread CPU time is read too.
+    counts_cpu: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +37,8 @@ struct RawSpan {
     thread: ThreadId,
     start: Instant,
     end: Instant,
+    /// The CPU time its thread used meanwhile (zero unless counted).
+    cpu: Duration,
 }
 
 /// One item in flight; it leaves when dropped.
@@ -43,6 +47,8 @@ struct RawSpan {
 pub struct InFlight {
     inner: Arc<Inner>,
     start: Instant,
+    /// The thread's CPU time at the start, when the witness counts it.
+    cpu: Option<Duration>,
 }
 
 /// What a witness saw over one run.
@@ -59,7 +65,10 @@ pub struct WitnessStats {
     pub largest_share: f64,
     /// The largest fraction of the items' busy time one thread had (0 when
     /// no items): where items cost unevenly, a thread that stole many
-    /// cheap ones has a large share of the items but not of the time.
+    /// cheap ones has a large share of the items but not of the time. For
+    /// a witness that counts CPU ([`InFlightWitness::counting_cpu`]) busy
+    /// time is the threads' CPU time while in an item, which a thread
+    /// kept waiting for a core by other programs does not inflate.
     pub largest_busy_share: f64,
     /// How many distinct threads ran items.
     pub threads: usize,
@@ -78,12 +87,25 @@ impl Default for InFlightWitness {
 impl InFlightWitness {
     /// A witness that has seen nothing yet.
     pub fn new() -> Self {
+        Self::with_cpu(false)
+    }
+
+    /// A witness that also reads each item's thread CPU time (two clock
+    /// reads per item: for items of 50 µs and more). Its busy shares are
+    /// then shares of CPU time, so a thread held up by other programs does
+    /// not look busier than it was.
+    pub fn counting_cpu() -> Self {
+        Self::with_cpu(true)
+    }
+
+    fn with_cpu(counts_cpu: bool) -> Self {
         InFlightWitness {
             inner: Arc::new(Inner {
                 origin: Mutex::new(Instant::now()),
                 now: AtomicUsize::new(0),
                 peak: AtomicUsize::new(0),
                 spans: Mutex::new(Vec::new()),
+                counts_cpu,
             }),
         }
     }
@@ -93,6 +115,7 @@ impl InFlightWitness {
         let now = self.inner.now.fetch_add(1, Ordering::SeqCst) + 1;
         self.inner.peak.fetch_max(now, Ordering::SeqCst);
         InFlight {
+            cpu: self.inner.counts_cpu.then(crate::clock::thread_cpu_time),
             inner: Arc::clone(&self.inner),
             start: Instant::now(),
         }
@@ -185,6 +208,10 @@ impl Drop for InFlight {
             thread: std::thread::current().id(),
             start: self.start,
             end: Instant::now(),
+            cpu: self
+                .cpu
+                .map(|at| crate::clock::thread_cpu_time().saturating_sub(at))
+                .unwrap_or_default(),
         };
         self.inner.spans.lock().unwrap().push(span);
         self.inner.now.fetch_sub(1, Ordering::SeqCst);
@@ -192,9 +219,30 @@ impl Drop for InFlight {
 }
 
 fn summarise(spans: &[RawSpan], high_water: usize) -> WitnessStats {
-    let spans: Vec<(ThreadId, Instant, Instant)> =
+    let lanes: Vec<(ThreadId, Instant, Instant)> =
         spans.iter().map(|s| (s.thread, s.start, s.end)).collect();
-    summarise_by(&spans, high_water)
+    let mut stats = summarise_by(&lanes, high_water);
+    if let Some(share) = largest_cpu_share(spans) {
+        stats.largest_busy_share = share;
+    }
+    stats
+}
+
+/// The largest share of the items' CPU time one thread used, where the
+/// witness counted it and the items computed (CPU at least a tenth of
+/// their wall time: waiting items keep the wall-time share).
+fn largest_cpu_share(spans: &[RawSpan]) -> Option<f64> {
+    let cpu: Duration = spans.iter().map(|s| s.cpu).sum();
+    let wall: Duration = spans.iter().map(|s| s.end - s.start).sum();
+    if cpu.is_zero() || cpu * 10 < wall {
+        return None;
+    }
+    let mut per_thread: HashMap<ThreadId, Duration> = HashMap::new();
+    for s in spans {
+        *per_thread.entry(s.thread).or_default() += s.cpu;
+    }
+    let most = per_thread.values().max().copied().unwrap_or_default();
+    Some(most.as_secs_f64() / cpu.as_secs_f64())
 }
 
 /// The three numbers over items that ran on `lanes` (a thread, a process)
@@ -373,6 +421,7 @@ mod tests {
             thread,
             start: origin + Duration::from_millis(from_ms),
             end: origin + Duration::from_millis(to_ms),
+            cpu: Duration::ZERO,
         }
     }
 
@@ -394,6 +443,42 @@ mod tests {
         assert!((stats.average_in_flight - 2.0).abs() < 1e-9);
         assert!((stats.largest_share - 0.5).abs() < 1e-9);
         assert_eq!(stats.threads, 2);
+    }
+
+    #[test]
+    fn a_thread_held_up_by_others_counts_only_its_cpu() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + Duration::from_millis(ms);
+        let (a, b) = (
+            std::thread::current().id(),
+            std::thread::spawn(|| std::thread::current().id())
+                .join()
+                .unwrap(),
+        );
+        let span = |thread, from, to, cpu| RawSpan {
+            thread,
+            start: at(from),
+            end: at(to),
+            cpu: Duration::from_millis(cpu),
+        };
+        // A 90/10 split whose small thread waited for a core: by wall time
+        // 90 against 80 ms, by CPU 90 against 10.
+        let spans = [span(a, 0, 90, 90), span(b, 0, 80, 10)];
+        let stats = summarise(&spans, 2);
+        assert!((stats.largest_busy_share - 0.9).abs() < 1e-9);
+        // Waiting items (CPU under a tenth of their time) keep wall time.
+        let waiting = [span(a, 0, 90, 1), span(b, 0, 80, 1)];
+        assert!((summarise(&waiting, 2).largest_busy_share - 90.0 / 170.0).abs() < 1e-9);
+        // A witness that counts CPU records it.
+        let witness = InFlightWitness::counting_cpu();
+        {
+            let _item = witness.enter();
+            let mut x = 0u64;
+            for i in 0..200_000u64 {
+                x = std::hint::black_box(x.wrapping_add(i));
+            }
+        }
+        assert!(witness.inner.spans.lock().unwrap()[0].cpu > Duration::ZERO);
     }
 
     #[test]
