@@ -48,8 +48,8 @@ pub const SLACK: f64 = 1.3;
 pub const MAX_GAP: Duration = Duration::from_millis(20);
 /// Or the crawl may take this many times the checker's own crawl at its
 /// best in the same run (right shapes differ: 8 `spawn_blocking` threads
-/// sharing 2 cores took 1.10x rayon's time here).
-pub const REFERENCE_SLACK: f64 = 1.15;
+/// sharing 2 cores took up to 1.17x rayon's time here).
+pub const REFERENCE_SLACK: f64 = 1.3;
 /// The least share of time fetching and parsing must overlap.
 pub const MIN_OVERLAP: f64 = 0.5;
 /// Measured rounds of each.
@@ -568,15 +568,15 @@ mod tests {
 
     #[test]
     fn within_a_little_of_the_checkers_own_crawl_passes() {
-        // Bound 1.3 x 262 = 340 ms; the checker's own took 315 ms: 346 ms
-        // is within 1.15 x of it (362 ms).
+        // Bound 1.3 x 262 = 340 ms; the checker's own took 307 ms: 360 ms
+        // is within 1.3 x of it (399 ms).
         assert_eq!(
-            judge_speed(MS(346), MS(259), MS(262), refs(315)),
+            judge_speed(MS(360), MS(259), MS(262), refs(307)),
             Speed::Pass
         );
-        // Half the parsing after the fetching: 390 ms is not.
+        // Nearly all the parsing after the fetching: 420 ms is not.
         assert_eq!(
-            judge_speed(MS(390), MS(259), MS(262), refs(300)),
+            judge_speed(MS(420), MS(259), MS(262), refs(300)),
             Speed::TooSlow
         );
     }
@@ -585,39 +585,39 @@ mod tests {
     fn the_crawl_may_take_up_to_the_slack_and_no_more() {
         // 1.3 x 200 ms = 260 ms.
         assert_eq!(
-            judge_speed(MS(259), MS(200), MS(150), refs(210)),
+            judge_speed(MS(259), MS(200), MS(150), refs(195)),
             Speed::Pass
         );
         assert_eq!(
-            judge_speed(MS(260), MS(200), MS(150), refs(210)),
+            judge_speed(MS(260), MS(200), MS(150), refs(195)),
             Speed::Pass
         );
         assert_eq!(
-            judge_speed(MS(261), MS(200), MS(150), refs(210)),
+            judge_speed(MS(261), MS(200), MS(150), refs(195)),
             Speed::TooSlow
         );
         // One after the other: 350 ms.
         assert_eq!(
-            judge_speed(MS(350), MS(200), MS(150), refs(210)),
+            judge_speed(MS(350), MS(200), MS(150), refs(195)),
             Speed::TooSlow
         );
         // The shorter at half the longer is judged; below half it is not.
         assert_eq!(
-            judge_speed(MS(250), MS(200), MS(100), refs(210)),
+            judge_speed(MS(250), MS(200), MS(100), refs(195)),
             Speed::Pass
         );
         assert_eq!(
-            judge_speed(MS(250), MS(200), MS(99), refs(210)),
+            judge_speed(MS(250), MS(200), MS(99), refs(195)),
             Speed::Inconclusive
         );
     }
 
     #[test]
     fn a_slow_crawl_is_not_judged_when_the_checkers_own_was_slow_too() {
-        // The bound is 260 ms; the checker's own crawl took 240 ms once
+        // The bound is 260 ms; the checker's own crawl took 220 ms once
         // and 270 ms once.
         let uneven = Reference {
-            best: MS(240),
+            best: MS(220),
             worst: MS(270),
         };
         assert_eq!(
@@ -626,7 +626,7 @@ mod tests {
         );
         // It kept within the bound: 300 ms is yours.
         assert_eq!(
-            judge_speed(MS(300), MS(200), MS(150), refs(255)),
+            judge_speed(MS(300), MS(200), MS(150), refs(220)),
             Speed::TooSlow
         );
         // Within the bound passes whatever the checker's own did.
