@@ -370,7 +370,9 @@ fn judge_run(run: &Run) -> Outcome {
         // More CPU than the process used, and as much as the wall time:
         // wall time twice, however busy the machine (on a busy one the
         // process's own CPU may come close to the wall time too).
-        let cause = if theirs.cpu > cpu && agrees(theirs.cpu, wall) {
+        // CPU time as long as your own wall time, where the process's
+        // was not: wall time twice, whichever way it is off.
+        let cause = if agrees(theirs.cpu, theirs.wall) && (!agrees(cpu, wall) || theirs.cpu > cpu) {
             "Your CPU time equals the wall time: are you measuring wall time twice? CPU time comes from `measured::clock::process_cpu_time()`, read before and after the work.".to_owned()
         } else if theirs.cpu < cpu {
             "Your CPU time is too small: are you timing only the calling thread? `process_cpu_time()` counts every thread of the process.".to_owned()
@@ -556,6 +558,11 @@ mod tests {
         // came within 20% of the wall time: still named as wall time twice.
         let Outcome::TimesDisagree(_, cause) = run(1, 100, 81, (100, 100, CpuBound), CpuBound)
         else {
+            panic!()
+        };
+        assert!(cause.contains("wall time twice"), "{cause}");
+        // On three threads the process used more CPU than the wall time.
+        let Outcome::TimesDisagree(_, cause) = run(1, 90, 166, (90, 90, CpuBound), CpuBound) else {
             panic!()
         };
         assert!(cause.contains("wall time twice"), "{cause}");
