@@ -119,30 +119,16 @@ pub(crate) fn threads_left(before: &Option<std::collections::HashSet<u32>>) -> O
 /// running when it is seen alive (not exiting) at two looks 10 ms apart,
 /// or is still there after 300 ms. Empty without /proc.
 pub(crate) fn threads_outliving(before: Option<&std::collections::HashSet<u32>>) -> Vec<String> {
-    let Some(before) = before else {
-        return Vec::new();
-    };
-    let deadline = std::time::Instant::now() + Duration::from_millis(300);
-    let mut seen: std::collections::HashSet<u32> = std::collections::HashSet::new();
-    loop {
-        let Some(live) = crate::thread_pool::os_threads::live() else {
-            return Vec::new();
-        };
-        let mut left: Vec<(u32, String)> = live
-            .into_iter()
-            .filter(|(tid, name)| !before.contains(tid) && name != RUNTIME_THREADS)
-            .collect();
-        let twice = left.iter().any(|(tid, _)| seen.contains(tid));
-        if left.is_empty() || twice || std::time::Instant::now() > deadline {
-            left.sort();
-            return left
-                .into_iter()
-                .map(|(tid, name)| format!("'{name}' (thread id {tid})"))
-                .collect();
-        }
-        seen = left.iter().map(|(tid, _)| *tid).collect();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    before
+        .and_then(|before| {
+            crate::thread_pool::os_threads::left_behind(
+                before,
+                |name| name != RUNTIME_THREADS,
+                false,
+                Duration::from_millis(300),
+            )
+        })
+        .unwrap_or_default()
 }
 
 /// The tasks alive on the current tokio runtime (call it inside one).

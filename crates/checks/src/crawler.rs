@@ -445,7 +445,7 @@ where
         .find(|r| lag(r) == crate::dont_block::Lag::MachineBusy);
     let (gap, control) = blocked
         .or(busy)
-        .or(rounds.iter().max_by_key(|r| (r.gap.own(), r.gap.gap)))
+        .or(rounds.iter().max_by_key(|r| (r.gap.own(), r.gap.wall)))
         .map_or((Silence::default(), Duration::ZERO), |r| (r.gap, r.control));
     let ideal = fetch_only.max(parse_only);
     report.chart = Some(time_chart(
@@ -465,7 +465,7 @@ where
 
     let line = format!(
         "the heartbeat's longest silence was {} while you crawled (at most {}; a plain thread's was {} meanwhile)",
-        crate::dont_block::silence_words(gap),
+        crate::harness::real_time_words(gap),
         ms(MAX_GAP),
         ms(control)
     );

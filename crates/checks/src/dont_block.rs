@@ -149,20 +149,6 @@ pub(crate) fn judge_lag(silence: Silence, control: Duration) -> Lag {
     }
 }
 
-/// The heartbeat's worst silence in words, with the part the machine made
-/// it wait for a core when there was one.
-pub(crate) fn silence_words(silence: Silence) -> String {
-    if silence.queued >= Duration::from_micros(500) {
-        format!(
-            "{} ({} of it waiting for a core behind other programs, which is not counted)",
-            ms(silence.gap),
-            ms(silence.queued)
-        )
-    } else {
-        ms(silence.gap)
-    }
-}
-
 /// Checks a `handle`.
 pub fn check<F, Fut>(handle: F) -> Report
 where
@@ -277,7 +263,7 @@ where
     }
     let line = format!(
         "the heartbeat's longest silence was {} while {REQUESTS} requests were served (at most {} allowed; a plain thread's was {} meanwhile); serving took {}",
-        silence_words(gap),
+        crate::harness::real_time_words(gap),
         ms(MAX_GAP),
         ms(control),
         ms(took)
@@ -290,7 +276,7 @@ where
             ms(LEGACY_LATENCY)
         ),
         &[
-            ("longest heartbeat silence", gap.gap),
+            ("longest heartbeat silence", gap.wall),
             ("allowed", MAX_GAP),
             ("one legacy call", LEGACY_LATENCY),
         ],
@@ -362,7 +348,7 @@ mod tests {
         let judge_lag = |gap, control| {
             judge_lag(
                 Silence {
-                    gap,
+                    wall: gap,
                     queued: Duration::ZERO,
                 },
                 control,
@@ -381,7 +367,7 @@ mod tests {
         let judge_lag = |gap, control| {
             judge_lag(
                 Silence {
-                    gap,
+                    wall: gap,
                     queued: Duration::ZERO,
                 },
                 control,
@@ -405,20 +391,20 @@ mod tests {
         // A correct runtime at low priority beside two hogs: 22 ms silent,
         // 19 of them queued behind the hogs.
         let starved = Silence {
-            gap: ms(22),
+            wall: ms(22),
             queued: ms(19),
         };
         assert_eq!(judge_lag(starved, quiet), Lag::Responsive);
         // An inline parse of 40 ms preempted for 30 more: still its own.
         let blocked = Silence {
-            gap: ms(70),
+            wall: ms(70),
             queued: ms(30),
         };
         assert_eq!(judge_lag(blocked, quiet), Lag::Blocked);
-        assert!(silence_words(starved).contains("19 ms of it waiting"));
+        assert!(crate::harness::real_time_words(starved).contains("19 ms of it waiting"));
         assert!(
-            !silence_words(Silence {
-                gap: ms(5),
+            !crate::harness::real_time_words(Silence {
+                wall: ms(5),
                 queued: ms(0)
             })
             .contains("waiting")

@@ -139,27 +139,7 @@ struct AtReturn {
 /// a thread seen asleep twice 10 ms apart is left behind, and so is any
 /// still there after a second.
 fn left_running(before: &std::collections::HashSet<u32>) -> Option<Vec<String>> {
-    let deadline = std::time::Instant::now() + Duration::from_secs(1);
-    let mut asleep_before = std::collections::HashSet::new();
-    loop {
-        let now = os_threads::asleep_since(before)?;
-        let asleep_twice = now
-            .iter()
-            .any(|(tid, _, asleep)| *asleep && asleep_before.contains(tid));
-        if now.is_empty() || asleep_twice || std::time::Instant::now() > deadline {
-            return Some(
-                now.into_iter()
-                    .map(|(tid, name, _)| format!("'{name}' (thread id {tid})"))
-                    .collect(),
-            );
-        }
-        asleep_before = now
-            .iter()
-            .filter(|(_, _, asleep)| *asleep)
-            .map(|(tid, _, _)| *tid)
-            .collect();
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    os_threads::left_behind(before, |_| true, true, Duration::from_secs(1))
 }
 
 /// A failed judgement: the evidence and the likely cause.

@@ -157,6 +157,44 @@ pub(crate) mod os_threads {
         Some(new)
     }
 
+    /// Threads started since `before` that are still there after the code
+    /// that started them returned, as "'name' (thread id n)", leaving out
+    /// those `counted` says no to. A thread just joined (or whose scope
+    /// just ended) can still be listed for a moment while it finishes; one
+    /// left behind stays. So a thread counts as left behind when it is seen
+    /// at two looks 10 ms apart (asleep at both, if `asleep_twice`), or is
+    /// still listed after `patience`. `None` where there is no /proc.
+    pub(crate) fn left_behind(
+        before: &HashSet<u32>,
+        counted: impl Fn(&str) -> bool,
+        asleep_twice: bool,
+        patience: std::time::Duration,
+    ) -> Option<Vec<String>> {
+        let deadline = std::time::Instant::now() + patience;
+        let mut seen: HashSet<u32> = HashSet::new();
+        loop {
+            let mut now = asleep_since(before)?;
+            now.retain(|(_, name, _)| counted(name));
+            let settled = |asleep: bool| asleep || !asleep_twice;
+            let twice = now
+                .iter()
+                .any(|(tid, _, asleep)| settled(*asleep) && seen.contains(tid));
+            if now.is_empty() || twice || std::time::Instant::now() > deadline {
+                return Some(
+                    now.into_iter()
+                        .map(|(tid, name, _)| format!("'{name}' (thread id {tid})"))
+                        .collect(),
+                );
+            }
+            seen = now
+                .iter()
+                .filter(|(_, _, asleep)| settled(*asleep))
+                .map(|(tid, _, _)| *tid)
+                .collect();
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+
     /// The ids of the threads alive now.
     pub(crate) fn live_ids() -> Option<HashSet<u32>> {
         live().map(|l| l.into_keys().collect())

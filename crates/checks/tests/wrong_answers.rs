@@ -29,11 +29,9 @@ macro_rules! fixtures {
             vec![$(
                 Trial::test(stringify!($name), || {
                     use $name as $f;
-                    let report = checks::run("fixture", || $check);
-                    if std::env::var_os("SHOW_REPORTS").is_some() {
-                        eprintln!("{}", report.to_json());
-                    }
-                    support::fails_as_expected(&report, $evidence, $cause).map_err(Failed::from)
+                    judged(checks::run("fixture", || $check), |report| {
+                        support::fails_as_expected(report, $evidence, $cause)
+                    })
                 }),
             )*]
         }
@@ -54,15 +52,23 @@ macro_rules! rights {
             vec![$(
                 Trial::test(stringify!($name), || {
                     use $name as $f;
-                    let report = checks::run("fixture", || $check);
-                    if std::env::var_os("SHOW_REPORTS").is_some() {
-                        eprintln!("{}", report.to_json());
-                    }
-                    support::passes(&report).map_err(Failed::from)
+                    judged(checks::run("fixture", || $check), support::passes)
                 }),
             )*]
         }
     };
+}
+
+/// A fixture's trial outcome: `judge`'s reason if `report` is not what it
+/// should be (the report printed first with `SHOW_REPORTS=1`).
+fn judged(
+    report: verdict::Report,
+    judge: impl FnOnce(&verdict::Report) -> Result<(), String>,
+) -> Result<(), Failed> {
+    if std::env::var_os("SHOW_REPORTS").is_some() {
+        eprintln!("{}", report.to_json());
+    }
+    judge(&report).map_err(Failed::from)
 }
 
 /// 09/01 spawn costs: the process measured is `true`, which exits at once.

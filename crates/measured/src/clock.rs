@@ -77,10 +77,12 @@ pub struct ThreadStopwatch {
     queued: Option<Duration>,
 }
 
-/// What a [`ThreadStopwatch`] measured.
+/// A span of one thread's real time, with the part of it the thread spent
+/// waiting for a core: what a [`ThreadStopwatch`] measured, or a
+/// heartbeat's silence ([`crate::heartbeat::Silence`]).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ThreadTime {
-    /// Wall time from start to stop.
+    /// Wall time from start to end.
     pub wall: Duration,
     /// The part of it the thread waited for a core (zero where the kernel
     /// does not say), at most `wall`.

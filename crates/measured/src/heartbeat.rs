@@ -62,21 +62,9 @@ pub fn worst_gap(ticks: &[Instant], from: Instant, to: Instant) -> Duration {
 /// The silence between two ticks of a [`QueuedHeartbeat`]: how long it
 /// lasted, and how much of it the ticking thread spent ready to run but
 /// waiting for a core (another program's doing, not the loop's).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Silence {
-    /// From one tick to the next.
-    pub gap: Duration,
-    /// The part of `gap` the thread waited for a core (at most `gap`).
-    pub queued: Duration,
-}
-
-impl Silence {
-    /// The part of the gap the loop's own thread was running or asleep:
-    /// the silence the loop itself is answerable for.
-    pub fn own(&self) -> Duration {
-        self.gap.saturating_sub(self.queued)
-    }
-}
+/// `wall` is the gap from one tick to the next; its `own` part is the
+/// silence the loop itself is answerable for.
+pub type Silence = crate::clock::ThreadTime;
 
 /// When a tick happened, and how long its thread had waited for a core by
 /// then (`None` where the kernel does not say).
@@ -138,8 +126,8 @@ pub fn silence(ticks: &[QueuedTick], from: Instant, to: Instant) -> Silence {
             (Some(a), Some(b)) => b.saturating_sub(a).min(gap),
             _ => Duration::ZERO,
         };
-        let here = Silence { gap, queued };
-        if (here.own(), here.gap) > (worst.own(), worst.gap) {
+        let here = Silence { wall: gap, queued };
+        if (here.own(), here.wall) > (worst.own(), worst.wall) {
             worst = here;
         }
     }
@@ -206,7 +194,7 @@ mod tests {
         assert_eq!(
             worst,
             Silence {
-                gap: ms(12),
+                wall: ms(12),
                 queued: ms(0)
             }
         );
@@ -216,7 +204,7 @@ mod tests {
         assert_eq!(silence(&bare, at(0), at(43)).own(), ms(30));
         // The edges count, and waiting never exceeds the gap.
         let edge = silence(&ticks[1..3], at(0), at(42));
-        assert_eq!(edge.gap, ms(30));
+        assert_eq!(edge.wall, ms(30));
         assert_eq!(silence(&[], at(0), at(40)).own(), ms(40));
         let odd = [(at(0), Some(ms(0))), (at(5), Some(ms(9)))];
         assert_eq!(silence(&odd, at(0), at(5)).queued, ms(5));
