@@ -34,7 +34,8 @@ pub const REPEATS: usize = 3;
 pub const ACCOUNTS: usize = 16;
 /// Every account's opening balance.
 pub const OPENING: u64 = 1_000_000;
-/// No operation finishing for this long means a deadlock.
+/// No operation finishing for this long, on an idle machine, means a
+/// deadlock (stretched as [`crate::processes::watch`] stretches a limit).
 pub const STALL: Duration = Duration::from_secs(3);
 
 /// The bank's operations, as plain functions (see [`bank_ops!`](crate::bank_ops)).
@@ -231,6 +232,7 @@ fn watch_threads<B: Send + Sync + 'static, T: Send + 'static>(
     let mut results: Vec<Option<T>> = (0..threads).map(|_| None).collect();
     let mut last = (progress.steps.load(Ordering::Relaxed), Instant::now());
     let mut finished = 0;
+    let mut pace = crate::processes::Pace::default();
     while finished < threads {
         match done_rx.recv_timeout(Duration::from_millis(100)) {
             Ok((t, Ok(value))) => {
@@ -243,14 +245,17 @@ fn watch_threads<B: Send + Sync + 'static, T: Send + 'static>(
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let now = progress.steps.load(Ordering::Relaxed);
+                pace.probe();
+                crate::processes::note_stretch(pace.slowdown());
                 if now != last.0 {
                     last = (now, Instant::now());
-                } else if last.1.elapsed() > STALL {
+                } else if last.1.elapsed() > pace.stretch(STALL) {
+                    crate::processes::note_starved(&pace);
                     return Err((
                         DEADLOCK,
                         format!(
-                            "no operation finished for {} s, with {} of {threads} threads still running",
-                            STALL.as_secs(),
+                            "no operation finished for {}, with {} of {threads} threads still running",
+                            crate::processes::secs(last.1.elapsed()),
                             threads - finished
                         ),
                         stuck.to_owned(),

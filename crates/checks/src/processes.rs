@@ -235,7 +235,7 @@ pub fn secs(wait: Duration) -> String {
 pub const MAX_STRETCH: f64 = verdict::MAX_STRETCH;
 
 /// How often the watchdog looks at the machine while it waits.
-const PROBE_EVERY: Duration = Duration::from_millis(100);
+pub(crate) const PROBE_EVERY: Duration = Duration::from_millis(100);
 
 /// How slowly the machine ran a CPU-bound thread in the last watch that
 /// timed out beyond [`MAX_STRETCH`] (slowdown x 1000), or 0. Cleared by
@@ -373,11 +373,20 @@ fn thread_state(stat: &str) -> Option<char> {
         .next()
 }
 
+/// Notes, for a limit that ran out while the machine was as `pace` saw it,
+/// whether the machine was too slow to judge the time out by ([`starved`]).
+/// Every fixed limit of a check whose running out fails it calls this.
+pub(crate) fn note_starved(pace: &Pace) {
+    if pace.excuses() {
+        STARVED_MILLI.store((pace.slowdown() * 1000.0) as u64, Ordering::Relaxed);
+    }
+}
+
 /// Tells the checker, when it runs this check, how far the time limit has
 /// stretched, so that its limit on the whole check stretches as far
 /// ([`verdict::stretch_path`]). Best effort: a failed write only leaves the
 /// checker's limit as it was.
-fn note_stretch(slowdown: f64) {
+pub(crate) fn note_stretch(slowdown: f64) {
     if slowdown < 1.05 {
         return;
     }
@@ -432,9 +441,7 @@ pub fn watch<T: Send + 'static>(
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
         }
     }
-    if pace.excuses() {
-        STARVED_MILLI.store((pace.slowdown() * 1000.0) as u64, Ordering::Relaxed);
-    }
+    note_starved(&pace);
     let waited = start.elapsed();
     let killed = measured::process::kill_children();
     // Give the candidate a moment to notice and return; a thread that

@@ -42,7 +42,9 @@ pub const SLEEP: Duration = Duration::from_millis(20);
 pub const PHASE_LIMIT: Duration = Duration::from_secs(5);
 /// Short jobs queued behind the long one in the shared-queue phase.
 pub const SHORT_JOBS: usize = 24;
-/// How long the long job waits for the short ones before giving up.
+/// How long the long job waits, on an idle machine, with no short job
+/// finishing, before giving up on the rest (stretched as
+/// [`crate::processes::watch`] stretches a limit).
 pub const LATCH_LIMIT: Duration = Duration::from_secs(2);
 
 /// A job's result, or its panic as text.
@@ -909,7 +911,7 @@ fn judge_one_queue(latch: Latch) -> Result<String, Finding> {
         return Err((
             "one queue",
             format!(
-                "one long job waited {} for {SHORT_JOBS} short jobs submitted after it; {} of them never started, though {others} other workers were free",
+                "one long job waited for {SHORT_JOBS} short jobs submitted after it until none had finished for {} or more; {} of them never started, though {others} other workers were free",
                 ms(LATCH_LIMIT),
                 latch.short_left
             ),
@@ -938,20 +940,38 @@ fn one_queue<P: Pool>(
                 pool.submit_job(Box::new(move || {
                     job_started(Entry::Submit, None);
                     // The long job lasts until every short job is done, or
-                    // until the limit: a shared queue lets the other
-                    // workers run them all meanwhile.
+                    // until none has finished for the limit: a shared
+                    // queue lets the other workers run them all meanwhile.
                     let (count, changed) = &*done;
-                    let deadline = Instant::now() + LATCH_LIMIT;
+                    let mut pace = crate::processes::Pace::default();
                     let mut finished = lock(count);
+                    let mut last = (*finished, Instant::now());
+                    // Looks at the machine at the watchdog's pace, not at
+                    // each wake-up (which come while short jobs run, and
+                    // would see the busiest moments only).
+                    let mut looked = Instant::now();
                     while *finished < SHORT_JOBS {
+                        if *finished != last.0 {
+                            last = (*finished, Instant::now());
+                        }
+                        // (Within the phase's own limit, which stretches
+                        // by its own looks, so that the wait runs out
+                        // first.)
+                        let wait = pace.stretch(LATCH_LIMIT).min(PHASE_LIMIT * 4 / 5);
+                        let deadline = last.1 + wait;
                         let left = deadline.saturating_duration_since(Instant::now());
                         if left.is_zero() {
+                            crate::processes::note_starved(&pace);
                             return (SHORT_JOBS - *finished) as u64;
                         }
                         finished = changed
-                            .wait_timeout(finished, left)
+                            .wait_timeout(finished, left.min(Duration::from_millis(100)))
                             .unwrap_or_else(|e| e.into_inner())
                             .0;
+                        if looked.elapsed() >= crate::processes::PROBE_EVERY {
+                            pace.probe();
+                            looked = Instant::now();
+                        }
                     }
                     0
                 }))
