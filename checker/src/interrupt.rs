@@ -1,5 +1,8 @@
-//! Ctrl-C: remembers that it was pressed, so the running check can be killed
-//! and the terminal restored before the checker exits.
+//! Ctrl-C, and being told to stop (`SIGTERM`, `SIGHUP`: a closed terminal,
+//! a cancelled CI job): remembers it, so the running check and everything
+//! it started can be killed and the terminal restored before the checker
+//! exits. (`SIGKILL` cannot be caught: the keeper cleans up then, see
+//! `contain`.)
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,8 +13,8 @@ extern "C" fn on_sigint(_signal: libc::c_int) {
     REQUESTED.store(true, Ordering::SeqCst);
 }
 
-/// Installs the SIGINT handler. Without it Ctrl-C would end the checker at
-/// once and leave the check (in its own process group) running.
+/// Installs the handler for SIGINT, SIGTERM and SIGHUP. Without it they
+/// would end the checker at once, before it ends the running check.
 pub fn install() {
     // Safety: `sigaction` is given a zeroed, then filled, struct that lives
     // for the call, and a handler that only stores to an atomic, which is
@@ -21,11 +24,13 @@ pub fn install() {
         action.sa_sigaction = on_sigint as *const () as libc::sighandler_t;
         action.sa_flags = libc::SA_RESTART;
         libc::sigemptyset(&mut action.sa_mask);
-        libc::sigaction(libc::SIGINT, &action, std::ptr::null_mut());
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
     }
 }
 
-/// Whether Ctrl-C was pressed since the checker started.
+/// Whether Ctrl-C was pressed (or the checker told to stop) since it started.
 pub fn requested() -> bool {
     REQUESTED.load(Ordering::SeqCst)
 }

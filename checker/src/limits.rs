@@ -1,7 +1,8 @@
 //! The limits a check runs under besides its timeout: how much it may
-//! print, how much memory each of its processes may take, and how many
-//! processes it may have at once. A learner's runaway loop meets one of
-//! them, gets a verdict, and leaves the machine usable.
+//! print, how much memory its processes may take (each, and together), how
+//! many processes and threads it may have at once, and how large a file it
+//! may write. A learner's runaway loop meets one of them, gets a verdict,
+//! and leaves the machine usable.
 //!
 //! How each is enforced, and why that way:
 //!
@@ -14,16 +15,20 @@
 //!   address space that threads and allocators reserve without using costs
 //!   nothing. An allocation past it fails; Rust then prints `memory
 //!   allocation of N bytes failed` and aborts, which the checker reads.
-//! - **processes**: the check's process group is counted through `/proc`
-//!   while it runs, and killed past [`Limits::processes`]. `RLIMIT_NPROC`
-//!   would count every process of the user (the desktop too) and is not
-//!   enforced for root; a cgroup needs privileges or systemd's delegation.
-//!   Counting is cheap: the whole of `/proc` is read only when the machine's
-//!   count of threads (`/proc/loadavg`) has grown by that much. Where there
-//!   is no `/proc` (macOS), only the timeout applies.
+//!   Together, the check's processes may hold as much again: every
+//!   [`COUNT_EVERY`] the checker adds up the anonymous and shared memory
+//!   (`RssAnon` + `RssShmem`, so `MAP_SHARED` pages count) of every process
+//!   under the check ([`crate::contain`]), and stops it past the limit.
+//! - **processes** and **threads**: counted the same way, over every
+//!   process under the check, including those that left its process group
+//!   or session. `RLIMIT_NPROC` would count every process of the user (the
+//!   desktop too) and is not enforced for root; a cgroup needs privileges
+//!   or systemd's delegation. Where there is no `/proc` (macOS), only the
+//!   timeout applies.
+//! - **file size**: `RLIMIT_FSIZE`, inherited like `RLIMIT_DATA`: a write
+//!   past it fails and the kernel sends `SIGXFSZ`, which ends the process.
 
-use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Overrides [`OUTPUT_BYTES`], in MiB.
 pub const OUTPUT_ENV: &str = "CHECKER_LIMIT_OUTPUT_MB";
@@ -31,6 +36,10 @@ pub const OUTPUT_ENV: &str = "CHECKER_LIMIT_OUTPUT_MB";
 pub const MEMORY_ENV: &str = "CHECKER_LIMIT_MEMORY_MB";
 /// Overrides [`PROCESSES`].
 pub const PROCESSES_ENV: &str = "CHECKER_LIMIT_PROCESSES";
+/// Overrides [`THREADS`].
+pub const THREADS_ENV: &str = "CHECKER_LIMIT_THREADS";
+/// Overrides [`FILE_BYTES`], in MiB.
+pub const FILE_ENV: &str = "CHECKER_LIMIT_FILE_MB";
 
 const MIB: u64 = 1024 * 1024;
 const GIB: u64 = 1024 * MIB;
@@ -49,19 +58,30 @@ pub const MEMORY_CEILING: u64 = 2 * GIB;
 /// Processes a check may have at once: its workers number a few dozen at
 /// most, a process per task on a thousand tasks reaches hundreds.
 pub const PROCESSES: usize = 256;
+/// Threads a check's processes may have together at once: a thread per
+/// task on a thousand tasks stays below it.
+pub const THREADS: u64 = 4096;
+/// The largest file a check's process may write: its reports and pictures
+/// take kilobytes, and no exercise writes files of its own.
+pub const FILE_BYTES: u64 = 64 * MIB;
 
-/// How often the process group is counted (at most).
-const COUNT_EVERY: Duration = Duration::from_millis(200);
+/// How often the check's processes are counted.
+pub const COUNT_EVERY: Duration = Duration::from_millis(250);
 
 /// The limits of one check run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Bytes of output before the check is stopped.
     pub output_bytes: u64,
-    /// Bytes of memory (`RLIMIT_DATA`) each process may have.
+    /// Bytes of memory (`RLIMIT_DATA`) each process may have, and all of
+    /// them together.
     pub memory_bytes: u64,
-    /// Processes in the check's group at once.
+    /// Processes under the check at once.
     pub processes: usize,
+    /// Their threads together.
+    pub threads: u64,
+    /// Bytes one file may grow to (`RLIMIT_FSIZE`).
+    pub file_bytes: u64,
 }
 
 impl Limits {
@@ -78,6 +98,8 @@ impl Limits {
             memory_bytes: number(MEMORY_ENV)
                 .map_or_else(|| memory_for(physical_memory()), |mb| mb * MIB),
             processes: number(PROCESSES_ENV).map_or(PROCESSES, |n| n as usize),
+            threads: number(THREADS_ENV).unwrap_or(THREADS),
+            file_bytes: number(FILE_ENV).map_or(FILE_BYTES, |mb| mb * MIB),
         }
     }
 }
@@ -103,17 +125,23 @@ fn physical_memory() -> Option<u64> {
     (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
 }
 
-/// What `setrlimit(RLIMIT_DATA)` is given in the child: `bytes`, or the
-/// hard limit already in force if that is lower (raising it needs
-/// privileges).
-pub fn memory_rlimit(bytes: u64) -> libc::rlimit {
+/// A resource `setrlimit` limits (its type differs between C libraries).
+#[cfg(target_os = "linux")]
+pub type Resource = libc::__rlimit_resource_t;
+/// A resource `setrlimit` limits (its type differs between C libraries).
+#[cfg(not(target_os = "linux"))]
+pub type Resource = libc::c_int;
+
+/// What `setrlimit(resource)` is given in the child: `bytes`, or the hard
+/// limit already in force if that is lower (raising it needs privileges).
+pub fn rlimit(resource: Resource, bytes: u64) -> libc::rlimit {
     let mut current = libc::rlimit {
         rlim_cur: libc::RLIM_INFINITY,
         rlim_max: libc::RLIM_INFINITY,
     };
     // Safety: getrlimit writes one rlimit into the valid struct we pass.
     unsafe {
-        libc::getrlimit(libc::RLIMIT_DATA, &mut current);
+        libc::getrlimit(resource, &mut current);
     }
     let wanted = bytes as libc::rlim_t;
     let limit = if current.rlim_max == libc::RLIM_INFINITY {
@@ -133,92 +161,6 @@ pub fn ran_out_of_memory(stderr: &str) -> bool {
     stderr
         .lines()
         .any(|l| l.starts_with("memory allocation of ") && l.ends_with(" bytes failed"))
-}
-
-/// Counts the processes of one group while it runs, cheaply.
-#[derive(Debug)]
-pub struct GroupCounter {
-    group: i32,
-    /// The machine's thread count when the group started.
-    baseline: Option<u64>,
-    last: Option<Instant>,
-}
-
-impl GroupCounter {
-    /// A counter for process group `group`, started now.
-    pub fn new(group: i32) -> GroupCounter {
-        GroupCounter {
-            group,
-            baseline: machine_threads(),
-            last: None,
-        }
-    }
-
-    /// The group's processes now, when it may be more than `limit` (and it
-    /// was not counted in the last [`COUNT_EVERY`]); `None` otherwise.
-    pub fn over(&mut self, limit: usize) -> Option<usize> {
-        let baseline = self.baseline?;
-        let now = machine_threads()?;
-        if now < baseline + limit as u64 {
-            return None;
-        }
-        if self.last.is_some_and(|t| t.elapsed() < COUNT_EVERY) {
-            return None;
-        }
-        self.last = Some(Instant::now());
-        let members = group_members(self.group)?;
-        (members > limit).then_some(members)
-    }
-}
-
-/// The machine's threads, from the fourth field of `/proc/loadavg`
-/// (`0.82 1.08 0.80 1/105 27819`).
-fn machine_threads() -> Option<u64> {
-    let text = std::fs::read_to_string("/proc/loadavg").ok()?;
-    text.split_whitespace()
-        .nth(3)?
-        .split_once('/')?
-        .1
-        .parse()
-        .ok()
-}
-
-/// The live processes (not zombies) in process group `group`; `None`
-/// where there is no `/proc`.
-pub fn group_members(group: i32) -> Option<usize> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    let mut count = 0;
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name
-            .to_str()
-            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(Path::new("/proc").join(pid).join("stat")) else {
-            continue;
-        };
-        if let Some((state, pgrp)) = state_and_group(&stat)
-            && pgrp == group
-            && state != "Z"
-            && state != "X"
-        {
-            count += 1;
-        }
-    }
-    Some(count)
-}
-
-/// The state and process group of a `/proc/<pid>/stat` line: fields 3 and
-/// 5, after the command name, which may hold spaces and parentheses.
-fn state_and_group(stat: &str) -> Option<(&str, i32)> {
-    let after = &stat[stat.rfind(')')? + 1..];
-    let mut fields = after.split_whitespace();
-    let state = fields.next()?;
-    let _ppid = fields.next()?;
-    let pgrp = fields.next()?.parse().ok()?;
-    Some((state, pgrp))
 }
 
 /// `16 MiB`, `4 GiB`, `1.5 GiB`.
@@ -248,13 +190,6 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_state_and_group_of_a_stat_line() {
-        let stat = "4121 (check (x) y) S 4000 4119 4000 0 -1 4194560";
-        assert_eq!(state_and_group(stat), Some(("S", 4119)));
-        assert_eq!(state_and_group("garbage"), None);
-    }
-
-    #[test]
     fn knows_rust_s_out_of_memory_message() {
         assert!(ran_out_of_memory(
             "starting\nmemory allocation of 1048576 bytes failed\n"
@@ -269,14 +204,5 @@ mod tests {
         assert_eq!(bytes_in_words(16 * MIB), "16 MiB");
         assert_eq!(bytes_in_words(4 * GIB), "4 GiB");
         assert_eq!(bytes_in_words(3 * GIB / 2), "1.5 GiB");
-    }
-
-    #[test]
-    fn this_process_is_in_its_own_group() {
-        // Safety: getpgrp has no preconditions.
-        let group = unsafe { libc::getpgrp() };
-        if let Some(count) = group_members(group) {
-            assert!(count >= 1);
-        }
     }
 }

@@ -32,8 +32,16 @@ pub enum Outcome {
         /// The timeout that ran out.
         secs: u64,
     },
+    /// The check's report cannot be trusted: it did not come sealed with
+    /// this run's secret through the checker's own channel, or the check
+    /// binary was changed after it was built. It earns nothing.
+    NotTrusted {
+        /// Why, in a sentence.
+        why: String,
+    },
     /// The check went past one of the checker's limits (output, memory,
-    /// processes); it and everything it started were stopped.
+    /// processes, threads, file size); it and everything it started were
+    /// stopped.
     Stopped {
         /// Which limit.
         limit: Limit,
@@ -55,12 +63,31 @@ pub enum Limit {
         /// The limit.
         bytes: u64,
     },
+    /// Its processes together held more memory than the limit.
+    MemoryTogether {
+        /// The limit.
+        bytes: u64,
+        /// How much was counted.
+        seen: u64,
+    },
     /// It had more processes at once than the limit.
     Processes {
         /// The limit.
         limit: usize,
         /// How many were counted.
         seen: usize,
+    },
+    /// Its processes had more threads at once than the limit.
+    Threads {
+        /// The limit.
+        limit: u64,
+        /// How many were counted.
+        seen: u64,
+    },
+    /// It wrote a file larger than the limit (and was ended by `SIGXFSZ`).
+    FileSize {
+        /// The limit.
+        bytes: u64,
     },
 }
 
@@ -93,6 +120,8 @@ pub enum OutcomeKind {
     TimedOut,
     /// The check went past a limit on output, memory or processes.
     Stopped,
+    /// The report was not sealed by this run's check harness.
+    NotTrusted,
 }
 
 impl OutcomeKind {
@@ -120,6 +149,7 @@ impl Outcome {
             Outcome::Crashed { .. } => OutcomeKind::Crashed,
             Outcome::TimedOut { .. } => OutcomeKind::TimedOut,
             Outcome::Stopped { .. } => OutcomeKind::Stopped,
+            Outcome::NotTrusted { .. } => OutcomeKind::NotTrusted,
         }
     }
 }

@@ -1,19 +1,21 @@
-//! Runs one check binary in its own process group with a timeout and the
-//! [`Limits`] on output, memory and processes, and turns what it left
-//! behind (a report file, an exit status, its output) into an [`Outcome`].
-//! Nothing it started survives it.
+//! Runs one check binary, contained ([`crate::contain`]), with a timeout
+//! and the [`Limits`] on output, memory, processes, threads and file size,
+//! and turns what it left behind (a sealed report, an exit status, its
+//! output) into an [`Outcome`]. Nothing it started survives it.
 
-use crate::limits::{self, GroupCounter, Limits};
+use crate::contain;
+use crate::limits::{self, Limits};
 use crate::outcome::{CrashPanic, Limit, Outcome};
-use std::io::Read;
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use verdict::{REPORT_PATH_ENV, Report};
+use verdict::{REPORT_PATH_ENV, channel};
 
 /// How often the child is polled.
 const POLL: Duration = Duration::from_millis(10);
@@ -47,9 +49,12 @@ pub enum RunError {
     Interrupted(Interrupted),
 }
 
-/// Runs `exe` from `cwd`, telling it to write its report to `report_path`,
-/// under `timeout` and this machine's [`Limits`]. `interrupted` is polled;
-/// when it turns true the check is killed.
+/// Runs `exe` from `cwd` under `timeout` and this machine's [`Limits`],
+/// contained ([`crate::contain`]): through the keeper, with a minimal
+/// environment, and a channel for its report sealed with a fresh secret
+/// ([`verdict::channel`]). The trusted report is kept at `report_path`
+/// (its pictures go beside it). `interrupted` is polled; when it turns
+/// true the check is killed. Nothing the check started outlives this call.
 pub fn run_check(
     exe: &Path,
     cwd: &Path,
@@ -61,44 +66,83 @@ pub fn run_check(
     let _ = std::fs::remove_file(report_path);
     let stretch_path = verdict::stretch_path(report_path);
     let _ = std::fs::remove_file(&stretch_path);
-    let memory = limits::memory_rlimit(limits.memory_bytes);
-    let mut command = Command::new(exe);
+    let kept_path = kept_path(report_path);
+    let _ = std::fs::remove_file(&kept_path);
+    contain::become_subreaper();
+    let me = contain::own_pid();
+
+    let seal = fresh_seal().map_err(RunError::Spawn)?;
+    let (seal_read, seal_write) = pipe().map_err(RunError::Spawn)?;
+    let (report_read, report_write) = pipe().map_err(RunError::Spawn)?;
+    std::fs::File::from(seal_write)
+        .write_all(seal.as_bytes())
+        .map_err(RunError::Spawn)?;
+    let memory = limits::rlimit(libc::RLIMIT_DATA, limits.memory_bytes);
+    let file_size = limits::rlimit(libc::RLIMIT_FSIZE, limits.file_bytes);
+    let (seal_fd, report_fd) = (seal_read.as_raw_fd(), report_write.as_raw_fd());
+
+    let mut command = Command::new(keeper_exe());
     command
+        .arg(contain::KEEPER_ARG)
+        .arg(&kept_path)
+        .arg(exe)
         .current_dir(cwd)
-        .env(REPORT_PATH_ENV, report_path)
+        .env_clear()
+        .envs(check_environment(cwd, report_path))
+        .env(channel::SEAL_FD_ENV, channel::SEAL_FD.to_string())
+        .env(channel::REPORT_FD_ENV, channel::REPORT_FD.to_string())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // A group of its own: one kill reaches every process it started.
+        // Its own group: Ctrl-C at the terminal reaches the checker only,
+        // which then ends the check itself.
         .process_group(0);
     // Safety: the closure runs in the child between fork and exec, where
-    // only async-signal-safe calls are allowed: it makes one system call
-    // with a value computed before the fork, and allocates nothing.
+    // only async-signal-safe calls are allowed: it makes system calls with
+    // values computed before the fork, and allocates nothing.
     unsafe {
         command.pre_exec(move || {
-            if libc::setrlimit(libc::RLIMIT_DATA, &memory) != 0 {
+            // The pipes onto descriptors 3 and 4, not closed on exec (by
+            // way of copies above them, so that neither overwrites the
+            // other).
+            let seal_high = libc::fcntl(seal_fd, libc::F_DUPFD_CLOEXEC, 10);
+            let report_high = libc::fcntl(report_fd, libc::F_DUPFD_CLOEXEC, 10);
+            if seal_high < 0
+                || report_high < 0
+                || libc::dup2(seal_high, channel::SEAL_FD) < 0
+                || libc::dup2(report_high, channel::REPORT_FD) < 0
+                || libc::setrlimit(libc::RLIMIT_DATA, &memory) != 0
+                || libc::setrlimit(libc::RLIMIT_FSIZE, &file_size) != 0
+            {
                 return Err(std::io::Error::last_os_error());
             }
             Ok(())
         });
     }
-    let mut child = command.spawn().map_err(RunError::Spawn)?;
+    let child = command.spawn().map_err(RunError::Spawn)?;
+    drop((seal_read, report_write));
+    let keeper = libc::pid_t::try_from(child.id()).unwrap_or(0);
+    let mut child = child;
     let printed = Arc::new(AtomicU64::new(0));
     let (done, finished) = mpsc::channel();
     let stdout = capture(child.stdout.take(), done.clone(), Arc::clone(&printed));
     let stderr = capture(child.stderr.take(), done, Arc::clone(&printed));
-    let group = libc::pid_t::try_from(child.id()).unwrap_or(0);
-    let mut counter = GroupCounter::new(group);
+    let report_text = read_report(std::fs::File::from(report_read));
 
     let started = Instant::now();
     let mut deadline = started + timeout;
     let mut stopped = None;
-    let status = loop {
-        if let Ok(Some(status)) = child.try_wait() {
-            break Some(status);
+    let mut counted = Instant::now();
+    let mut keeper_status = None;
+    let ended = loop {
+        let mut status = 0;
+        // Safety: waitpid writes one int into `status`.
+        if unsafe { libc::waitpid(keeper, &mut status, libc::WNOHANG) } == keeper {
+            keeper_status = Some(status);
+            break true;
         }
         if interrupted() {
-            kill_group(&mut child);
+            contain::sweep(me, Some(keeper));
             return Err(RunError::Interrupted(Interrupted));
         }
         if Instant::now() >= deadline {
@@ -110,26 +154,32 @@ pub fn run_check(
                 deadline = stretched;
                 continue;
             }
-            break None;
+            break false;
         }
         if printed.load(Ordering::Relaxed) > limits.output_bytes {
             stopped = Some(Limit::Output {
                 bytes: limits.output_bytes,
             });
-            break None;
+            break false;
         }
-        if let Some(count) = counter.over(limits.processes) {
-            stopped = Some(Limit::Processes {
-                limit: limits.processes,
-                seen: count,
-            });
-            break None;
+        if counted.elapsed() >= limits::COUNT_EVERY {
+            counted = Instant::now();
+            if let Some(limit) = contain::usage_under(keeper).and_then(|u| over(&limits, u)) {
+                stopped = Some(limit);
+                break false;
+            }
         }
         std::thread::sleep(POLL);
     };
-    // Whether it exited or not, end everything left in its group, so that no
-    // grandchild keeps running or keeps our pipes open.
-    kill_group(&mut child);
+    // Whether it ended or not, end everything left under this process, so
+    // that no grandchild keeps running or keeps our pipes open.
+    contain::sweep(me, Some(keeper));
+    if !ended {
+        // Safety: as above; the keeper was killed by the sweep.
+        unsafe {
+            libc::waitpid(keeper, std::ptr::null_mut(), 0);
+        }
+    }
     let _ = std::fs::remove_file(&stretch_path);
     for _ in 0..2 {
         let _ = finished.recv_timeout(GONE_WITHIN);
@@ -140,16 +190,33 @@ pub fn run_check(
             output_head: first_lines(&stdout, &stderr),
         });
     }
-    let Some(status) = status else {
+    if keeper_status.is_none() {
         return Ok(Outcome::TimedOut {
             secs: (deadline - started).as_secs(),
         });
-    };
+    }
+    // What the keeper saw of the check; without it (the keeper was killed,
+    // or could not start the check), the keeper's own end stands in.
+    let kept = std::fs::read_to_string(&kept_path)
+        .ok()
+        .and_then(|text| contain::Kept::from_text(&text));
+    let _ = std::fs::remove_file(&kept_path);
+    let status = ExitStatus::from_raw(kept.map_or(keeper_status.unwrap_or(0), |k| k.status));
+    if status.signal() == Some(libc::SIGXFSZ) {
+        return Ok(Outcome::Stopped {
+            limit: Limit::FileSize {
+                bytes: limits.file_bytes,
+            },
+            output_head: first_lines(&stdout, &stderr),
+        });
+    }
     let stdout_text = stdout.tail();
     let stderr_text = stderr.tail();
-    if let Ok(text) = std::fs::read_to_string(report_path) {
-        return Ok(match Report::from_json(&text) {
+    let report_text = report_text.join().unwrap_or_default();
+    if !report_text.is_empty() {
+        return Ok(match channel::open(&report_text, &seal) {
             Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
+                let _ = std::fs::write(report_path, report.to_json());
                 Outcome::Report(report)
             }
             Ok(report) => Outcome::Crashed {
@@ -161,14 +228,15 @@ pub fn run_check(
                 panic: None,
                 output_tail: String::new(),
             },
-            Err(err) => {
-                let (panic, output_tail) = crash_details(&stderr_text, &stdout_text);
-                Outcome::Crashed {
-                    status: format!("{}, with an unreadable report ({err})", describe(status)),
-                    panic,
-                    output_tail,
-                }
-            }
+            Err(why) => Outcome::NotTrusted { why },
+        });
+    }
+    if std::fs::metadata(report_path).is_ok() {
+        return Ok(Outcome::NotTrusted {
+            why: format!(
+                "a report was written to {} instead of the checker's sealed channel",
+                report_path.display()
+            ),
         });
     }
     if limits::ran_out_of_memory(&stderr_text) {
@@ -187,27 +255,123 @@ pub fn run_check(
     })
 }
 
-/// SIGKILL to the child's whole process group, again until none of it is
-/// left (a process that was forking when the first one came), then reap
-/// the child.
-fn kill_group(child: &mut Child) {
-    if let Ok(pid) = libc::pid_t::try_from(child.id()) {
-        let until = Instant::now() + GONE_WITHIN;
-        loop {
-            // Safety: `kill` has no memory-safety preconditions; a group
-            // that is already gone only makes it return ESRCH.
-            let gone = unsafe { libc::kill(-pid, libc::SIGKILL) } != 0;
-            let _ = child.try_wait();
-            if gone || Instant::now() >= until {
-                break;
-            }
-            match limits::group_members(pid) {
-                Some(0) | None => break,
-                Some(_) => std::thread::sleep(POLL),
-            }
+/// The limit `usage` is past, if any.
+fn over(limits: &Limits, usage: contain::Usage) -> Option<Limit> {
+    if usage.processes > limits.processes {
+        Some(Limit::Processes {
+            limit: limits.processes,
+            seen: usage.processes,
+        })
+    } else if usage.threads > limits.threads {
+        Some(Limit::Threads {
+            limit: limits.threads,
+            seen: usage.threads,
+        })
+    } else if usage.memory > limits.memory_bytes {
+        Some(Limit::MemoryTogether {
+            bytes: limits.memory_bytes,
+            seen: usage.memory,
+        })
+    } else {
+        None
+    }
+}
+
+/// Where the keeper writes what it saw of the check at `report_path`.
+fn kept_path(report_path: &Path) -> std::path::PathBuf {
+    let mut path = report_path.as_os_str().to_owned();
+    path.push(".kept");
+    path.into()
+}
+
+/// The program that keeps the check: this very checker, as the kernel
+/// knows it (`/proc/self/exe` stays this binary even if the file on disk
+/// is replaced meanwhile), or its path where there is no `/proc`.
+fn keeper_exe() -> std::path::PathBuf {
+    let proc_exe = Path::new("/proc/self/exe");
+    if proc_exe.exists() {
+        proc_exe.to_owned()
+    } else {
+        std::env::current_exe().unwrap_or_else(|_| "checker".into())
+    }
+}
+
+/// Variables a check keeps from the checker's environment: what programs
+/// need to run (the search path, home, locale, temporary folder) and
+/// Rust's own backtrace and stack settings. Nothing else: no CI tokens, no
+/// `GITHUB_*` files a check could write to.
+const KEPT_VARIABLES: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TERM",
+    "TMPDIR",
+    "TZ",
+    "RUST_BACKTRACE",
+    "RUST_LIB_BACKTRACE",
+    "RUST_MIN_STACK",
+];
+
+/// A check's whole environment: [`KEPT_VARIABLES`] as the checker has
+/// them, where its report and pictures go, and the checker's state folder.
+fn check_environment(
+    cwd: &Path,
+    report_path: &Path,
+) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    let mut vars: Vec<(std::ffi::OsString, std::ffi::OsString)> = KEPT_VARIABLES
+        .iter()
+        .filter_map(|name| Some(((*name).into(), std::env::var_os(name)?)))
+        .collect();
+    vars.push((REPORT_PATH_ENV.into(), report_path.into()));
+    vars.push((
+        crate::state::STATE_DIR_ENV.into(),
+        crate::state::state_dir(cwd).into(),
+    ));
+    vars
+}
+
+/// A new secret for one run: 32 random bytes from the operating system,
+/// in hex.
+fn fresh_seal() -> std::io::Result<String> {
+    let mut bytes = [0u8; 32];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A pipe, both ends closed on exec: (read, write).
+fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0; 2];
+    // Safety: pipe writes two descriptors into the array we pass.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // Safety: both descriptors were just opened, and are owned only here.
+    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+    for fd in [&read, &write] {
+        // Safety: fcntl on a descriptor we own; no memory is passed.
+        unsafe {
+            libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC);
         }
     }
-    let _ = child.wait();
+    Ok((read, write))
+}
+
+/// The largest report read from a check: a timeline of every work item
+/// stays far below it.
+const REPORT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads the report pipe to its end on a thread of its own (a large report
+/// must not fill the pipe while the checker waits for the check).
+fn read_report(pipe: std::fs::File) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = pipe.take(REPORT_BYTES).read_to_string(&mut text);
+        text
+    })
 }
 
 /// What the checker keeps of one output stream: its start and its end.

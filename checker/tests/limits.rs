@@ -162,14 +162,7 @@ fn a_process_runaway_is_stopped_with_everything_it_started() {
 #[test]
 fn a_memory_runaway_is_stopped_at_the_memory_limit() {
     let course = Course::new("allocates");
-    let (code, stdout, took) = run(
-        &course,
-        "allocates",
-        &[
-            ("CHECKER_LIMIT_MEMORY_MB", "256"),
-            ("FIXTURE_ALLOC_MAX_MB", "2048"),
-        ],
-    );
+    let (code, stdout, took) = run(&course, "allocates", &[("CHECKER_LIMIT_MEMORY_MB", "256")]);
     assert_eq!(code, 1, "{stdout}");
     assert!(
         stdout.starts_with("03/02 allocates ....... STOPPED\n"),

@@ -23,6 +23,7 @@ pub fn verdict_word(kind: OutcomeKind) -> (&'static str, Paint) {
         OutcomeKind::Crashed => ("CRASHED", Paint::Red),
         OutcomeKind::TimedOut => ("TIMED OUT", Paint::Red),
         OutcomeKind::Stopped => ("STOPPED", Paint::Red),
+        OutcomeKind::NotTrusted => ("NOT TRUSTED", Paint::Red),
     }
 }
 
@@ -35,8 +36,19 @@ pub fn over_the_limit(limit: &Limit) -> String {
             "asked for more than {} of memory in one process",
             bytes_in_words(bytes)
         ),
+        Limit::MemoryTogether { bytes, seen } => format!(
+            "held {} of memory in its processes together (the limit is {})",
+            bytes_in_words(seen),
+            bytes_in_words(bytes)
+        ),
         Limit::Processes { limit, seen } => {
             format!("had {seen} processes at once (the limit is {limit})")
+        }
+        Limit::Threads { limit, seen } => {
+            format!("had {seen} threads at once (the limit is {limit})")
+        }
+        Limit::FileSize { bytes } => {
+            format!("wrote a file larger than {}", bytes_in_words(bytes))
         }
     }
 }
@@ -47,11 +59,17 @@ pub fn limit_cause(limit: &Limit) -> &'static str {
         Limit::Output { .. } => {
             "A print inside a loop that never ends, or inside the work of every item? Print less, or only once at the end."
         }
-        Limit::Memory { .. } => {
+        Limit::Memory { .. } | Limit::MemoryTogether { .. } => {
             "Something grows without end: a collection pushed to in a loop that never stops, or a queue (an unbounded channel) filled faster than it is drained. Bound it, or drain it as you go."
         }
         Limit::Processes { .. } => {
             "Processes started without end: a process per task, all started before any is waited for, or workers that start workers (a worker started without its `--worker` argument runs the checks again, and starts its own). Start as many workers as asked, once, in the parent."
+        }
+        Limit::Threads { .. } => {
+            "Threads started without end: a thread per item on a long list, or threads that start threads. Use a fixed number of workers (a pool, or rayon) and give each many items."
+        }
+        Limit::FileSize { .. } => {
+            "No exercise writes files of its own: something writes without end. Keep results in memory and return them."
         }
     }
 }
@@ -126,6 +144,13 @@ pub fn write_outcome(
                 "  no result in {secs} s: a deadlock, or a blocking call inside async?"
             )?;
             writeln!(out, "  The checker stopped it and everything it started.")
+        }
+        Outcome::NotTrusted { why } => {
+            writeln!(out, "  The checker cannot trust this result: {why}.")?;
+            writeln!(
+                out,
+                "  Only the check itself can report, through a channel the checker opens for each run; nothing in an exercise should write reports or change the checks."
+            )
         }
         Outcome::Stopped { limit, output_head } => {
             writeln!(

@@ -66,6 +66,7 @@ pub fn reason(outcome: &Outcome) -> String {
         },
         Outcome::TimedOut { secs } => format!("no result in {secs} s"),
         Outcome::Stopped { limit, .. } => over_the_limit(limit),
+        Outcome::NotTrusted { why } => format!("not trusted: {why}"),
     }
 }
 
@@ -94,6 +95,9 @@ pub fn error_text(outcome: &Outcome) -> Option<String> {
         }
         Outcome::TimedOut { secs } => Some(format!(
             "no result in {secs} s: a deadlock, or a blocking call inside async?"
+        )),
+        Outcome::NotTrusted { why } => Some(format!(
+            "not trusted: {why}; only the check itself reports, through the checker's sealed channel"
         )),
         Outcome::Stopped { limit, output_head } => {
             let mut text = format!(

@@ -9,15 +9,25 @@ use verdict::{Evidence, Panicked, REPORT_PATH_ENV, Report};
 /// Every panic since the current check started, in order.
 static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
 
-/// Runs `check` for `exercise` and writes its report to the file named by
-/// `CHECK_REPORT`, or to standard output when that is unset. Exits 0 whatever
-/// the verdict: the verdict is in the report.
+/// Runs `check` for `exercise` and sends its report to the checker through
+/// the channel it opened ([`verdict::channel`]: taken here, before any of
+/// the learner's code runs); without one, writes it to the file named by
+/// `CHECK_REPORT`, or to standard output when that is unset too. Exits 0
+/// whatever the verdict: the verdict is in the report.
 pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
+    let channel = verdict::channel::Channel::take();
     let dir = std::env::var_os("CHECKER_STATE_DIR")
         .filter(|d| !d.is_empty())
         .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);
     let _ = FILES_DIR.set(dir);
     let report = run(exercise, check);
+    if let Some(channel) = channel {
+        if let Err(e) = channel.send(report) {
+            eprintln!("could not send the report to the checker: {e}");
+            std::process::exit(70);
+        }
+        return;
+    }
     let json = report.to_json();
     match std::env::var_os(REPORT_PATH_ENV) {
         Some(path) => {

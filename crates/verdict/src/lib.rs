@@ -27,6 +27,8 @@ pub const FORMAT_VERSION: u32 = 1;
 /// where to write its report. Without it the report goes to standard output.
 pub const REPORT_PATH_ENV: &str = "CHECK_REPORT";
 
+pub mod channel;
+
 /// The most a time limit stretches on a machine that runs a plain thread
 /// slowly: 4 times. Past that a slow answer cannot be told from a hung one.
 pub const MAX_STRETCH: f64 = 4.0;
@@ -338,6 +340,11 @@ pub struct Report {
     /// Further lines worth showing (the machine's state, what was skipped).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// The run's secret, which only the check harness was given
+    /// ([`channel`]): the checker trusts a report only with it, and removes
+    /// it before showing or keeping the report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seal: Option<String>,
 }
 
 impl Report {
@@ -353,6 +360,7 @@ impl Report {
             panicked: None,
             timeline: None,
             notes: Vec::new(),
+            seal: None,
         }
     }
 

@@ -11,20 +11,14 @@ fn main() {
             .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
     }));
     match std::panic::catch_unwind(todo::answer) {
-        Ok(_) => write_report(
+        Ok(_) => fixture_report::send(
             r#"{"format_version":1,"exercise":"todo","evidence":[{"name":"correct","status":"pass","summary":"42, as expected"},{"name":"concurrent","status":"pass","summary":"2 items in flight at most, 1.96 on average (need 2)"},{"name":"speed","status":"pass","summary":"1.9x faster than one at a time (ideal 2.0x)"}],"chart":{"title":"wall time","unit":"ms","bars":[{"label":"one at a time","value":200.0},{"label":"yours","value":105.3},{"label":"ideal","value":100.0}]},"notes":["p = 2 (a fixture: these numbers are fixed)"]}"#,
         ),
         Err(_) => {
             let at = location.lock().unwrap().clone().unwrap_or_default();
-            write_report(&format!(
+            fixture_report::send(&format!(
                 r#"{{"format_version":1,"exercise":"todo","evidence":[],"panicked":{{"message":"not yet implemented","location":"{at}","thread":"main"}}}}"#
             ));
         }
     }
-}
-
-/// Writes the report where the checker asked (`CHECK_REPORT`).
-fn write_report(json: &str) {
-    let path = std::env::var("CHECK_REPORT").expect("the checker sets CHECK_REPORT");
-    std::fs::write(path, json).expect("the report can be written");
 }

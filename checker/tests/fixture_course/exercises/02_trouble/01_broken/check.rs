@@ -6,11 +6,5 @@ fn main() {
     } else {
         r#"{"format_version":1,"exercise":"broken","evidence":[{"name":"correct","status":"fail","summary":"41, expected 42"},{"name":"concurrent","status":"skipped","summary":"not measured: the result is wrong"}],"diagnosis":"off by one: did you start counting at 1?"}"#
     };
-    write_report(report);
-}
-
-/// Writes the report where the checker asked (`CHECK_REPORT`).
-fn write_report(json: &str) {
-    let path = std::env::var("CHECK_REPORT").expect("the checker sets CHECK_REPORT");
-    std::fs::write(path, json).expect("the report can be written");
+    fixture_report::send(report);
 }

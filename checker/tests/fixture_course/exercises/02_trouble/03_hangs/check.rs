@@ -6,9 +6,8 @@ fn main() {
         .arg("1000")
         .spawn()
         .expect("sleep can be started");
-    // The test reads the child's pid to prove it was killed.
-    if let Ok(path) = std::env::var("FIXTURE_CHILD_PID_FILE") {
-        std::fs::write(path, child.id().to_string()).expect("pid file written");
-    }
+    // The test reads the child's pid to prove it was killed (the checker
+    // runs a check from the course's folder).
+    std::fs::write("child.pid", child.id().to_string()).expect("pid file written");
     println!("{}", hangs::answer());
 }

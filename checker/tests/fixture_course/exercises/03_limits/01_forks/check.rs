@@ -7,13 +7,7 @@ fn main() {
         return;
     }
     let started = forks::start_workers();
-    write_report(&format!(
+    fixture_report::send(&format!(
         r#"{{"format_version":1,"exercise":"forks","evidence":[{{"name":"correct","status":"pass","summary":"{started} workers started and ended: no limit stopped them"}}]}}"#
     ));
-}
-
-/// Writes the report where the checker asked (`CHECK_REPORT`).
-fn write_report(json: &str) {
-    let path = std::env::var("CHECK_REPORT").expect("the checker sets CHECK_REPORT");
-    std::fs::write(path, json).expect("the report can be written");
 }

@@ -9,7 +9,7 @@
 //! per thread as hand-written SVG and prints a short summary. Regenerate with:
 //!
 //! ```text
-//! cargo run -p book --example gil_turns -- src/02_gil/gil_turns.svg
+//! cargo run -p build_a_gil_solution --example gil_turns -- src/02_gil/gil_turns.svg
 //! ```
 
 use std::collections::HashMap;

@@ -1,0 +1,158 @@
+//! How a report reaches the checker so that the learner's code cannot
+//! forge or replay it.
+//!
+//! The learner's code runs in the check's process, and can write any file
+//! the check can. So the checker does not read the report from a file: it
+//! opens two pipes for each run and hands the check their ends as file
+//! descriptors, named in the environment:
+//!
+//! - [`SEAL_FD_ENV`]: the read end of a pipe holding this run's secret, a
+//!   random seal, then closed. The check harness reads it before any of the
+//!   learner's code runs, and closes it.
+//! - [`REPORT_FD_ENV`]: the write end of a pipe whose read end only the
+//!   checker holds. The harness moves it to a descriptor that is closed on
+//!   `exec`, and writes one report there, carrying the seal, at the end.
+//!
+//! A report without this run's seal, or anything else written to the pipe
+//! (by code that found the descriptor), is not trusted and earns nothing;
+//! a report kept from an earlier run carries an earlier seal. Outside the
+//! checker (neither variable set) a check prints its report instead.
+
+use crate::Report;
+use std::fs::File;
+use std::io::{Read, Write};
+
+/// Names the descriptor the run's seal is read from.
+pub const SEAL_FD_ENV: &str = "CHECK_SEAL_FD";
+/// Names the descriptor the report is written to.
+pub const REPORT_FD_ENV: &str = "CHECK_REPORT_FD";
+/// The descriptor the checker puts the seal's pipe on.
+pub const SEAL_FD: i32 = 3;
+/// The descriptor the checker puts the report's pipe on.
+pub const REPORT_FD: i32 = 4;
+/// The longest seal read (the checker's are 64 hex digits).
+const SEAL_MAX: u64 = 256;
+
+/// The check's end of the channel: the seal, and where the report goes.
+#[derive(Debug)]
+pub struct Channel {
+    seal: String,
+    report: File,
+}
+
+impl Channel {
+    /// Takes the channel the checker opened, if it did: reads the seal,
+    /// closes its descriptor, moves the report's to one closed on `exec`,
+    /// and removes both variables from the environment. Call it first in
+    /// `main`, before any thread starts and before the learner's code runs.
+    #[cfg(unix)]
+    pub fn take() -> Option<Channel> {
+        use std::os::fd::FromRawFd;
+        let seal_fd = fd_from_env(SEAL_FD_ENV)?;
+        let report_fd = fd_from_env(REPORT_FD_ENV)?;
+        // Safety: called at the start of `main`, before any other thread
+        // exists, so nothing reads the environment meanwhile.
+        unsafe {
+            std::env::remove_var(SEAL_FD_ENV);
+            std::env::remove_var(REPORT_FD_ENV);
+        }
+        // Safety: the checker opened these descriptors for this process
+        // and nothing else in it owns them; each is wrapped once, here.
+        let (mut seal_file, inherited) =
+            unsafe { (File::from_raw_fd(seal_fd), File::from_raw_fd(report_fd)) };
+        let mut seal = String::new();
+        let read = (&mut seal_file).take(SEAL_MAX).read_to_string(&mut seal);
+        drop(seal_file);
+        // `try_clone` duplicates with close-on-exec; dropping the original
+        // closes the inherited descriptor.
+        let report = inherited.try_clone().ok()?;
+        drop(inherited);
+        read.ok()?;
+        let seal = seal.trim().to_owned();
+        (!seal.is_empty()).then_some(Channel { seal, report })
+    }
+
+    /// Elsewhere there is no channel: the report is printed.
+    #[cfg(not(unix))]
+    pub fn take() -> Option<Channel> {
+        None
+    }
+
+    /// Seals `report` and sends it to the checker.
+    pub fn send(mut self, mut report: Report) -> std::io::Result<()> {
+        report.seal = Some(std::mem::take(&mut self.seal));
+        self.report.write_all(report.to_json().as_bytes())?;
+        self.report.flush()
+    }
+}
+
+fn fd_from_env(name: &str) -> Option<i32> {
+    std::env::var(name)
+        .ok()?
+        .parse()
+        .ok()
+        .filter(|fd: &i32| *fd > 2)
+}
+
+/// Why the text the checker read from the report pipe is not a report it
+/// can trust, if it is not: it must be exactly one report, sealed with
+/// `seal`. The report is returned without its seal.
+pub fn open(text: &str, seal: &str) -> Result<Report, String> {
+    let mut reports = serde_json::Deserializer::from_str(text).into_iter::<Report>();
+    let report = match reports.next() {
+        Some(Ok(report)) => report,
+        Some(Err(err)) => return Err(format!("the report could not be read ({err})")),
+        None => return Err("no report came".to_owned()),
+    };
+    if reports.next().is_some() {
+        return Err(
+            "more than one report came (something else wrote to the report channel)".to_owned(),
+        );
+    }
+    match report.seal.as_deref() {
+        Some(found) if found == seal => {}
+        Some(_) => return Err("the report carries another run's seal".to_owned()),
+        None => return Err("the report carries no seal".to_owned()),
+    }
+    Ok(Report {
+        seal: None,
+        ..report
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Evidence;
+
+    fn sealed(seal: &str) -> String {
+        let mut report = Report::new("x").with(Evidence::pass("correct", "all right"));
+        report.seal = Some(seal.to_owned());
+        report.to_json()
+    }
+
+    #[test]
+    fn only_one_report_with_this_runs_seal_is_trusted() {
+        let report = open(&sealed("abc"), "abc").unwrap();
+        assert_eq!(report.seal, None);
+        assert_eq!(report.evidence.len(), 1);
+        let unsealed = Report::new("x").to_json();
+        assert_eq!(
+            open(&unsealed, "abc").unwrap_err(),
+            "the report carries no seal"
+        );
+        assert!(
+            open(&sealed("old"), "abc")
+                .unwrap_err()
+                .contains("another run")
+        );
+        let twice = format!("{}{}", sealed("abc"), sealed("abc"));
+        assert!(open(&twice, "abc").unwrap_err().contains("more than one"));
+        assert!(open("", "abc").unwrap_err().contains("no report"));
+        assert!(
+            open("{\"forged\":", "abc")
+                .unwrap_err()
+                .contains("could not be read")
+        );
+    }
+}
