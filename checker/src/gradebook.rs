@@ -5,7 +5,8 @@
 //! Correctness and structure carry the points: an exercise whose verdict is
 //! a pass, or a pass with speed inconclusive on this machine, earns all its
 //! points; any other outcome (fail, compile error, crash, timeout, an
-//! untouched `todo!()`) earns none.
+//! untouched `todo!()`, work this machine could not judge) earns none. A
+//! grade with an exercise not judged is the machine's fault, and says so.
 
 use crate::course::Course;
 use crate::outcome::{Outcome, OutcomeKind};
@@ -15,7 +16,7 @@ use verdict::Speedup;
 
 /// The points an outcome earns out of `max`.
 pub fn points_for(kind: OutcomeKind, max: u32) -> u32 {
-    if kind.is_done() { max } else { 0 }
+    if kind.earns_points() { max } else { 0 }
 }
 
 /// One graded exercise.
@@ -134,7 +135,7 @@ impl Gradebook {
 
     /// Whether every exercise passed, and so earned all its points.
     pub fn full_marks(&self) -> bool {
-        self.not_graded.is_none() && self.exercises.iter().all(|e| e.kind().is_done())
+        self.not_graded.is_none() && self.exercises.iter().all(|e| e.kind().earns_points())
     }
 
     /// How many exercises passed with speed not measured.
@@ -147,7 +148,18 @@ impl Gradebook {
 
     /// How many exercises passed.
     pub fn passed(&self) -> usize {
-        self.exercises.iter().filter(|e| e.kind().is_done()).count()
+        self.exercises
+            .iter()
+            .filter(|e| e.kind().earns_points())
+            .count()
+    }
+
+    /// How many exercises this machine could not judge.
+    pub fn not_judged(&self) -> usize {
+        self.exercises
+            .iter()
+            .filter(|e| e.kind() == OutcomeKind::NotJudged)
+            .count()
     }
 }
 
@@ -160,6 +172,7 @@ mod tests {
     fn speed_inconclusive_keeps_every_point_and_anything_else_loses_them() {
         assert_eq!(points_for(OutcomeKind::Pass, 15), 15);
         assert_eq!(points_for(OutcomeKind::Inconclusive, 15), 15);
+        assert_eq!(points_for(OutcomeKind::NotJudged, 15), 0);
         for kind in [
             OutcomeKind::Fail,
             OutcomeKind::NotStarted,

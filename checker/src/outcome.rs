@@ -108,6 +108,9 @@ pub enum OutcomeKind {
     Pass,
     /// The report passed but speed could not be measured.
     Inconclusive,
+    /// Nothing failed, but the machine could not show part of the work
+    /// (see `verdict::Verdict::NotJudged`): done for now, no points.
+    NotJudged,
     /// The report failed.
     Fail,
     /// The report says the learner's code still has its `todo!()`.
@@ -125,8 +128,17 @@ pub enum OutcomeKind {
 }
 
 impl OutcomeKind {
-    /// Whether this completes the exercise (inconclusive speed counts).
+    /// Whether this lets the learner go on (inconclusive speed counts, and
+    /// so does work this machine could not judge).
     pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Pass | OutcomeKind::Inconclusive | OutcomeKind::NotJudged
+        )
+    }
+
+    /// Whether this earns the exercise's points: passed, speed aside.
+    pub fn earns_points(self) -> bool {
         matches!(self, OutcomeKind::Pass | OutcomeKind::Inconclusive)
     }
 }
@@ -142,6 +154,7 @@ impl Outcome {
                 match report.verdict() {
                     Verdict::Pass => OutcomeKind::Pass,
                     Verdict::Inconclusive => OutcomeKind::Inconclusive,
+                    Verdict::NotJudged => OutcomeKind::NotJudged,
                     Verdict::Fail => OutcomeKind::Fail,
                 }
             }

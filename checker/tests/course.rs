@@ -113,15 +113,26 @@ fn every_solution_passes_its_checks_for_full_points() {
     let result = grade(&["--solutions"]);
     let tests = result["tests"].as_array().unwrap();
     assert_eq!(tests.len(), exercise_dirs().len(), "one test per exercise");
+    // A pass (speed may be not measured) earns every point; on a machine
+    // too busy to show the work, "not judged" earns none but is the
+    // machine's error, never the solution's failure.
+    let mut not_judged = 0;
     for test in tests {
-        assert!(
-            test["status"] == "pass" && test["score"] == test["max_score"],
-            "the solution did not pass (a pass with speed not measured would):\n{test:#}"
-        );
+        let passed = test["status"] == "pass" && test["score"] == test["max_score"];
+        let machine = test["status"] == "error"
+            && test["score"] == 0
+            && test["message"].as_str().unwrap().contains("not judged");
+        assert!(passed || machine, "the solution did not pass:\n{test:#}");
+        not_judged += usize::from(machine);
     }
     let points: u64 = tests.iter().map(|t| t["score"].as_u64().unwrap()).sum();
-    assert_eq!(result["max_score"], points);
-    assert_eq!(result["status"], "pass");
+    if not_judged == 0 {
+        assert_eq!(result["max_score"], points);
+        assert_eq!(result["status"], "pass");
+    } else {
+        eprintln!("{not_judged} solutions not judged on this busy machine");
+        assert_eq!(result["status"], "error");
+    }
 }
 
 #[test]

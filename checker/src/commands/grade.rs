@@ -89,6 +89,9 @@ pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyh
     }
     Ok(if book.not_graded.is_some() {
         Grade::Refused
+    } else if book.not_judged() > 0 {
+        // The grade is incomplete through the machine's fault: grade again.
+        Grade::Unavailable
     } else if book.full_marks() {
         Grade::Passed
     } else {

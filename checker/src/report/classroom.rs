@@ -6,6 +6,7 @@
 
 use crate::cli::INVOCATION;
 use crate::gradebook::{Gradebook, GradedExercise};
+use crate::outcome::OutcomeKind;
 use crate::report::grade_view::explanation;
 use crate::report::outcome_view::verdict_word;
 use serde::Serialize;
@@ -82,7 +83,13 @@ pub fn result(book: &Gradebook) -> ClassroomResult {
     }
     ClassroomResult {
         version: VERSION,
-        status: if book.full_marks() { "pass" } else { "fail" },
+        status: if book.full_marks() {
+            "pass"
+        } else if book.not_judged() > 0 {
+            "error"
+        } else {
+            "fail"
+        },
         message: None,
         max_score: book.max_points,
         tests: book
@@ -98,10 +105,11 @@ fn test(exercise: &GradedExercise, solutions: bool) -> ClassroomTest {
     let why = explanation(exercise);
     ClassroomTest {
         name: format!("{} {}: {}", exercise.label, exercise.name, exercise.title),
-        status: if exercise.kind().is_done() {
-            "pass"
-        } else {
-            "fail"
+        status: match exercise.kind() {
+            kind if kind.earns_points() => "pass",
+            // The machine's fault, not the student's.
+            OutcomeKind::NotJudged => "error",
+            _ => "fail",
         },
         score: exercise.points,
         max_score: exercise.max_points,

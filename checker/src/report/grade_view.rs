@@ -11,10 +11,12 @@ use std::io::{self, Write};
 /// What a verdict and its reason say about the points, in one line.
 pub fn explanation(exercise: &GradedExercise) -> String {
     let why = reason(&exercise.outcome);
-    if exercise.kind() == OutcomeKind::Inconclusive {
-        format!("no points taken: {why}")
-    } else {
-        why
+    match exercise.kind() {
+        OutcomeKind::Inconclusive => format!("no points taken: {why}"),
+        OutcomeKind::NotJudged => {
+            format!("not judged on this machine, grade again on a quieter one: {why}")
+        }
+        _ => why,
     }
 }
 

@@ -43,16 +43,17 @@ pub fn write_junit(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
         return writeln!(out, "</testsuites>");
     }
     let tests = book.exercises.len();
-    let failures = tests - book.passed();
+    let errors = book.not_judged();
+    let failures = tests - book.passed() - errors;
     let total: Duration = book.exercises.iter().filter_map(|e| e.elapsed).sum();
     let time = seconds(Some(total));
     writeln!(
         out,
-        r#"<testsuites name="{name}" tests="{tests}" failures="{failures}" errors="0" time="{time}">"#
+        r#"<testsuites name="{name}" tests="{tests}" failures="{failures}" errors="{errors}" time="{time}">"#
     )?;
     writeln!(
         out,
-        r#"  <testsuite name="{name}" tests="{tests}" failures="{failures}" errors="0" skipped="0" time="{time}">"#
+        r#"  <testsuite name="{name}" tests="{tests}" failures="{failures}" errors="{errors}" skipped="0" time="{time}">"#
     )?;
     write_properties(out, book.points(), book.max_points)?;
     for exercise in &book.exercises {
@@ -84,7 +85,7 @@ fn write_testcase(out: &mut dyn Write, exercise: &GradedExercise) -> io::Result<
     let (word, _) = verdict_word(exercise.kind());
     let why = explanation(exercise);
     let points = format!("{}/{} points", exercise.points, exercise.max_points);
-    if exercise.kind().is_done() {
+    if exercise.kind().earns_points() {
         let line = if why.is_empty() {
             format!("{word}: {points}")
         } else {
@@ -101,9 +102,16 @@ fn write_testcase(out: &mut dyn Write, exercise: &GradedExercise) -> io::Result<
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
+        // Work the machine could not judge is the grading machine's error,
+        // not a failure of the student's.
+        let element = if exercise.kind() == crate::outcome::OutcomeKind::NotJudged {
+            "error"
+        } else {
+            "failure"
+        };
         writeln!(
             out,
-            r#"      <failure message="{}" type="{}">{}</failure>"#,
+            r#"      <{element} message="{}" type="{}">{}</{element}>"#,
             escape(&message),
             escape(&kind),
             escape(&format!("{points}\n{}", details(&exercise.outcome)))

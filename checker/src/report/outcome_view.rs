@@ -17,6 +17,7 @@ pub fn verdict_word(kind: OutcomeKind) -> (&'static str, Paint) {
     match kind {
         OutcomeKind::Pass => ("PASS", Paint::Green),
         OutcomeKind::Inconclusive => ("PASS (speed not measured)", Paint::Green),
+        OutcomeKind::NotJudged => ("NOT JUDGED (busy machine)", Paint::Yellow),
         OutcomeKind::Fail => ("FAIL", Paint::Red),
         OutcomeKind::NotStarted => ("NOT STARTED", Paint::Yellow),
         OutcomeKind::CompileError => ("COMPILE ERROR", Paint::Red),

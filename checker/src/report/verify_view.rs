@@ -137,15 +137,21 @@ pub fn write_table(
         );
         writeln!(out, "{}", line.trim_end())?;
     }
+    let count = |kind: OutcomeKind| rows.iter().filter(|(_, o)| o.kind() == kind).count();
     let passed = rows.iter().filter(|(_, o)| o.kind().is_done()).count();
-    let unsure = rows
-        .iter()
-        .filter(|(_, o)| o.kind() == OutcomeKind::Inconclusive)
-        .count();
+    let unsure = count(OutcomeKind::Inconclusive);
+    let not_judged = count(OutcomeKind::NotJudged);
     writeln!(out)?;
     let mut total = format!("{passed}/{} passed", rows.len());
+    let mut asides = Vec::new();
     if unsure > 0 {
-        total.push_str(&format!(" ({unsure} with speed not measured)"));
+        asides.push(format!("{unsure} with speed not measured"));
+    }
+    if not_judged > 0 {
+        asides.push(format!("{not_judged} not judged on this busy machine"));
+    }
+    if !asides.is_empty() {
+        total.push_str(&format!(" ({})", asides.join(", ")));
     }
     let paint = if passed == rows.len() {
         Paint::Green

@@ -761,7 +761,7 @@ mod tests {
         // The control took 130 ms: 180 ms cannot be told either way.
         f.io_control = ms(130);
         assert_eq!(judge_io(&f), Io::MachineBusy);
-        assert_eq!(judge(&f).verdict(), Verdict::Inconclusive);
+        assert_eq!(judge(&f).verdict(), Verdict::NotJudged);
         // One at a time fails however busy the machine.
         (f.io_time, f.io_control) = (ms(700), ms(400));
         assert_eq!(judge_io(&f), Io::OneAfterAnother);

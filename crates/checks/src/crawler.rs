@@ -434,18 +434,31 @@ where
         best: best(|r| r.reference),
         worst: rounds.iter().map(|r| r.reference).max().unwrap_or_default(),
     };
-    // The round whose silence says most: the worst one beyond what the
-    // machine explains.
+    // Blocked only when every round was: a crawl that parses on the
+    // runtime's thread blocks it every time. One round silent beyond what
+    // the machine explains while another stayed responsive is a stall of
+    // the machine's that no thread saw (the host taking the core away):
+    // not judged. The round shown is the worst.
+    use crate::dont_block::Lag;
     let lag = |r: &Round| crate::dont_block::judge_lag(r.gap, r.control);
-    let blocked = rounds
-        .iter()
-        .find(|r| lag(r) == crate::dont_block::Lag::Blocked);
-    let busy = rounds
-        .iter()
-        .find(|r| lag(r) == crate::dont_block::Lag::MachineBusy);
-    let (gap, control) = blocked
-        .or(busy)
-        .or(rounds.iter().max_by_key(|r| (r.gap.own(), r.gap.wall)))
+    let worst = |wanted: &dyn Fn(Lag) -> bool| {
+        rounds
+            .iter()
+            .filter(|r| wanted(lag(r)))
+            .max_by_key(|r| (r.gap.own(), r.gap.wall))
+    };
+    let all_blocked = !rounds.is_empty() && rounds.iter().all(|r| lag(r) == Lag::Blocked);
+    let silent = worst(&|l| l != Lag::Responsive);
+    let verdict = if all_blocked {
+        Lag::Blocked
+    } else if silent.is_some() {
+        Lag::MachineBusy
+    } else {
+        Lag::Responsive
+    };
+    let responsive_round = worst(&|l| l == Lag::Responsive);
+    let (gap, control) = silent
+        .or(responsive_round)
         .map_or((Silence::default(), Duration::ZERO), |r| (r.gap, r.control));
     let ideal = fetch_only.max(parse_only);
     report.chart = Some(time_chart(
@@ -469,16 +482,25 @@ where
         ms(MAX_GAP),
         ms(control)
     );
-    match crate::dont_block::judge_lag(gap, control) {
-        crate::dont_block::Lag::Blocked => {
+    match verdict {
+        Lag::Blocked => {
             report.push(Evidence::fail("responsive", line));
             return report.diagnose("The runtime's thread was blocked: parsing is CPU work and ran on it. Hand each page to a thread pool (`rayon::spawn` with a `tokio::sync::oneshot` channel back, or `tokio::task::spawn_blocking`) and await the result.");
         }
-        crate::dont_block::Lag::MachineBusy => report.push(Evidence::inconclusive(
-            "responsive",
-            format!("{line}: the machine kept a plain thread waiting nearly as long, so this silence cannot be blamed on your code right now"),
-        )),
-        crate::dont_block::Lag::Responsive => report.push(Evidence::pass("responsive", line)),
+        Lag::MachineBusy => {
+            let why = match responsive_round {
+                Some(r) => format!(
+                    "in another round it was never silent longer than {}, and a crawl that blocks the runtime blocks it every round: the machine stalled this one",
+                    ms(r.gap.own())
+                ),
+                None => "the machine kept a plain thread waiting nearly as long, so this silence cannot be blamed on your code right now".to_owned(),
+            };
+            report.push(Evidence::inconclusive(
+                "responsive",
+                format!("{line}: {why}"),
+            ));
+        }
+        Lag::Responsive => report.push(Evidence::pass("responsive", line)),
     }
 
     // Structure: did parsing happen while requests were in flight? The

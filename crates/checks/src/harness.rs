@@ -222,7 +222,7 @@ mod tests {
             .with(Evidence::fail("correct", "no result within 4 s"))
             .diagnose("never finished");
         let excused = excuse_time_out(hung, 5.5);
-        assert_eq!(excused.verdict(), Verdict::Inconclusive);
+        assert_eq!(excused.verdict(), Verdict::NotJudged);
         assert_eq!(excused.evidence[0].status, Status::Inconclusive);
         assert!(
             excused.evidence[0]

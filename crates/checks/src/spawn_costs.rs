@@ -408,7 +408,7 @@ mod tests {
             costs(300, 100, 1_000),
         );
         assert_eq!(agrees(&report), Status::Inconclusive);
-        assert_eq!(report.verdict(), Verdict::Inconclusive);
+        assert_eq!(report.verdict(), Verdict::NotJudged);
         assert!(
             report
                 .evidence("agrees")

@@ -460,7 +460,7 @@ fn verdict(strategy: Strategy, kernel: &Kernel, machine: &Machine) -> Report {
 fn mark(v: Verdict) -> &'static str {
     match v {
         Verdict::Pass => "pass",
-        Verdict::Inconclusive => "n/j",
+        Verdict::Inconclusive | Verdict::NotJudged => "n/j",
         _ => "FAIL",
     }
 }

@@ -60,18 +60,37 @@ pub enum Verdict {
     /// Correct, concurrent and, where the lesson is about speed, fast.
     Pass,
     /// Correct and concurrent, but the machine had no spare capacity to show
-    /// a speedup: speed could not be measured. Counts as done.
+    /// a speedup: speed could not be measured. Counts as done, and earns
+    /// the exercise's points.
     Inconclusive,
+    /// Nothing failed, but the machine could not show part of the work
+    /// itself (whether it is correct or concurrent: a race that needs two
+    /// cores to happen, a time out on a machine too busy to tell slow from
+    /// hung). Lets the learner go on; earns no points until judged.
+    NotJudged,
     /// At least one piece of evidence failed.
     Fail,
 }
 
 impl Verdict {
-    /// Whether this verdict completes the exercise.
+    /// Whether this verdict lets the learner go on: nothing failed.
     pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            Verdict::Pass | Verdict::Inconclusive | Verdict::NotJudged
+        )
+    }
+
+    /// Whether this verdict earns the exercise's points: everything but
+    /// speed was judged, and passed.
+    pub fn earns_points(self) -> bool {
         matches!(self, Verdict::Pass | Verdict::Inconclusive)
     }
 }
+
+/// The evidence about speed alone ([`Status::Inconclusive`] there is
+/// "speed not measured"); every other piece is about the work itself.
+pub const SPEED_EVIDENCE: &[&str] = &["speed", "ceiling"];
 
 /// The state of one piece of evidence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -388,12 +407,19 @@ impl Report {
         self
     }
 
-    /// The verdict the evidence supports: any failure fails; otherwise any
-    /// inconclusive piece makes it inconclusive; a panic always fails.
+    /// The verdict the evidence supports: any failure fails; otherwise an
+    /// inconclusive piece about the work itself leaves it not judged, and
+    /// one about speed alone ([`SPEED_EVIDENCE`]) inconclusive; a panic
+    /// always fails.
     pub fn verdict(&self) -> Verdict {
         let any = |s: Status| self.evidence.iter().any(|e| e.status == s);
+        let unsure_of_work = self.evidence.iter().any(|e| {
+            e.status == Status::Inconclusive && !SPEED_EVIDENCE.contains(&e.name.as_str())
+        });
         if self.panicked.is_some() || any(Status::Fail) || self.evidence.is_empty() {
             Verdict::Fail
+        } else if unsure_of_work {
+            Verdict::NotJudged
         } else if any(Status::Inconclusive) {
             Verdict::Inconclusive
         } else {
@@ -448,8 +474,20 @@ mod tests {
             .with(Evidence::inconclusive("speed", "busy"));
         assert_eq!(report.verdict(), Verdict::Inconclusive);
         assert!(report.verdict().is_done());
+        assert!(report.verdict().earns_points());
         let report = report.with(Evidence::fail("concurrent", "1 in flight"));
         assert_eq!(report.verdict(), Verdict::Fail);
+    }
+
+    #[test]
+    fn work_the_machine_could_not_show_is_not_judged_and_earns_nothing() {
+        let report = Report::new("x")
+            .with(Evidence::pass("correct", "ok"))
+            .with(Evidence::inconclusive("concurrent", "one core"))
+            .with(Evidence::inconclusive("speed", "busy"));
+        assert_eq!(report.verdict(), Verdict::NotJudged);
+        assert!(report.verdict().is_done());
+        assert!(!report.verdict().earns_points());
     }
 
     #[test]
