@@ -132,6 +132,8 @@ impl App {
             cargo: &self.cargo,
             root: &self.course.root,
             color,
+            locked: false,
+            target_dir: None,
             interrupted: &interrupt::requested,
         }
     }

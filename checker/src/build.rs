@@ -56,9 +56,29 @@ pub struct BuildOutput {
     errors: Vec<(PathBuf, String)>,
     /// Cargo's last stderr lines.
     stderr_tail: Vec<String>,
+    /// Whether cargo exited unsuccessfully.
+    failed: bool,
 }
 
 impl BuildOutput {
+    /// Cargo's own words when it failed without a single compiler error
+    /// and left some of `targets` unbuilt: the build itself could not run
+    /// (a read-only or full disk, a missing tool, no network for a
+    /// download), which is the machine's fault, not the code's.
+    pub fn machine_failure(&self, targets: &[BuildTarget]) -> Option<String> {
+        let unbuilt = targets
+            .iter()
+            .any(|t| !self.executables.contains_key(&t.bin));
+        (self.failed && self.errors.is_empty() && unbuilt).then(|| {
+            let text = self.stderr_tail.join("\n");
+            if text.trim().is_empty() {
+                "cargo failed without saying why".to_owned()
+            } else {
+                text
+            }
+        })
+    }
+
     /// The executable of `target`, or the compiler's errors that explain why
     /// there is none.
     pub fn result_for(&self, target: &BuildTarget) -> Result<PathBuf, String> {
@@ -123,12 +143,16 @@ enum Line {
     Stderr(String),
 }
 
-/// Builds `targets` in the workspace at `root` with one cargo call.
-/// `on_line` sees each line cargo prints to stderr as it arrives.
+/// Builds `targets` in the workspace at `root` with one cargo call
+/// (`--locked` when `locked`, into `target_dir` when given). `on_line` sees
+/// each line cargo prints to stderr as it arrives.
+#[allow(clippy::too_many_arguments)]
 pub fn build(
     cargo: &OsString,
     root: &Path,
     color: bool,
+    locked: bool,
+    target_dir: Option<&Path>,
     targets: &[BuildTarget],
     on_line: &mut dyn FnMut(&str),
 ) -> Result<BuildOutput, BuildError> {
@@ -139,6 +163,13 @@ pub fn build(
         .arg("--manifest-path")
         .arg(root.join("Cargo.toml"))
         .arg("--keep-going");
+    if let Some(dir) = target_dir {
+        command.arg("--target-dir").arg(dir);
+    }
+    if locked {
+        // The course's own Cargo.lock, exactly: nothing resolved anew.
+        command.arg("--locked");
+    }
     if color {
         command.args(["--message-format", "json-diagnostic-rendered-ansi"]);
     } else {
@@ -190,7 +221,7 @@ pub fn build(
     for reader in readers {
         let _ = reader.join();
     }
-    let _ = child.wait();
+    output.failed = !child.wait().is_ok_and(|status| status.success());
     Ok(output)
 }
 

@@ -73,8 +73,15 @@ pub enum Command {
     /// Refuses a tree whose checks were changed (see `manifest`).
     Grade {
         /// Grade the reference solutions instead of your exercises.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "submission")]
         solutions: bool,
+        /// Grade a student's repository (or any copy of the course) in a
+        /// clean copy of this course: only each exercise's editable files
+        /// (`course.toml`'s `editable`, `src/`) are taken from DIR; every
+        /// other file comes from this course, and those that differ are
+        /// listed, never used. Builds with `--locked`.
+        #[arg(long, value_name = "DIR")]
+        submission: Option<PathBuf>,
         /// Output format: a table, GitHub Classroom's autograding JSON, or
         /// JUnit XML.
         #[arg(long, value_enum, default_value_t = GradeFormat::Text)]

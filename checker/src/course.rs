@@ -108,6 +108,14 @@ pub struct CourseInfo {
     pub title: String,
     /// Seconds a check may run before it is stopped and called a hang.
     pub timeout_secs: u64,
+    /// The folders of each exercise's crate a learner edits (`["src"]`):
+    /// all that `grade --submission` takes from a submission.
+    #[serde(default = "default_editable")]
+    pub editable: Vec<String>,
+}
+
+fn default_editable() -> Vec<String> {
+    vec!["src".to_owned()]
 }
 
 /// One `[[exercise]]` entry.

@@ -84,6 +84,11 @@ pub struct Gradebook {
     pub max_points: u32,
     /// Why the tree was not graded, when it was not.
     pub not_graded: Option<NotGraded>,
+    /// What was taken from a submission graded in a clean copy of the
+    /// course (`grade --submission`), and what was not.
+    pub submission: Option<crate::submission::Submission>,
+    /// The folders of each exercise a learner edits (`course.toml`).
+    pub editable: Vec<String>,
 }
 
 impl Gradebook {
@@ -114,6 +119,8 @@ impl Gradebook {
             exercises,
             max_points: course.total_points(),
             not_graded: None,
+            submission: None,
+            editable: course.info.editable.clone(),
         }
     }
 
@@ -125,6 +132,8 @@ impl Gradebook {
             exercises: Vec::new(),
             max_points: course.total_points(),
             not_graded: Some(why),
+            submission: None,
+            editable: course.info.editable.clone(),
         }
     }
 
@@ -152,6 +161,54 @@ impl Gradebook {
             .iter()
             .filter(|e| e.kind().earns_points())
             .count()
+    }
+
+    /// What the grade says of the submission's files, in lines: what was
+    /// taken, and every file outside the editable folders that was not used
+    /// (up to [`crate::submission::LISTED`] by name). Empty when the grade
+    /// is not of a submission.
+    pub fn submission_lines(&self) -> Vec<String> {
+        let Some(s) = &self.submission else {
+            return Vec::new();
+        };
+        let mut lines = vec![format!(
+            "Graded {} in a clean copy of the course: {} editable files taken (each exercise's {}).",
+            s.dir.display(),
+            s.taken,
+            self.editable.join(", ")
+        )];
+        let listed = |files: &[String]| {
+            let mut text = files
+                .iter()
+                .take(crate::submission::LISTED)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if files.len() > crate::submission::LISTED {
+                text.push_str(&format!(
+                    " and {} more",
+                    files.len() - crate::submission::LISTED
+                ));
+            }
+            text
+        };
+        if !s.changed.is_empty() {
+            lines.push(format!(
+                "Not used: {} files outside the editable folders differ from the course's or are not in it: {}.",
+                s.changed.len(),
+                listed(&s.changed)
+            ));
+        }
+        if !s.refused.is_empty() {
+            lines.push(format!("Not taken: {}.", listed(&s.refused)));
+        }
+        if s.missing > 0 {
+            lines.push(format!(
+                "{} files of the course are not in the submission: the course's were used.",
+                s.missing
+            ));
+        }
+        lines
     }
 
     /// How many exercises this machine could not judge.

@@ -28,6 +28,7 @@ mod runner;
 mod source_check;
 mod state;
 mod style;
+mod submission;
 mod timestamp;
 
 use app::{App, UnknownExercise};
@@ -75,12 +76,14 @@ fn run() -> anyhow::Result<u8> {
         Some(Command::Doctor) => commands::doctor::doctor(&mut app, out)?,
         Some(Command::Grade {
             solutions,
+            submission,
             format,
             output,
             junit,
         }) => {
             let options = commands::grade::GradeOptions {
                 solutions,
+                submission,
                 format,
                 output,
                 junit,

@@ -85,6 +85,8 @@ pub enum RunnerError {
     },
     /// Its report folder could not be made.
     ReportDir(std::io::Error),
+    /// Cargo failed without a compiler error: the machine's fault.
+    Machine(String),
     /// Ctrl-C.
     Interrupted(Interrupted),
 }
@@ -99,6 +101,10 @@ impl fmt::Display for RunnerError {
             RunnerError::ReportDir(err) => {
                 write!(f, "could not create the checker's reports folder: {err}")
             }
+            RunnerError::Machine(said) => write!(
+                f,
+                "the grading machine could not build the checks (no compiler error: cargo itself failed); nothing was graded. Cargo said:\n{said}"
+            ),
             RunnerError::Interrupted(err) => err.fmt(f),
         }
     }
@@ -114,6 +120,12 @@ pub struct Runner<'a> {
     pub root: &'a Path,
     /// Whether compiler errors may carry colour.
     pub color: bool,
+    /// Build with `--locked` (a graded submission).
+    pub locked: bool,
+    /// Where cargo builds, when not the workspace's own `target/` (a
+    /// graded submission shares the course's, so that only the crates of
+    /// its copy are built anew).
+    pub target_dir: Option<&'a Path>,
     /// Polled while checks run; true stops everything.
     pub interrupted: &'a dyn Fn() -> bool,
 }
@@ -156,11 +168,20 @@ impl Runner<'_> {
         let built = if to_build.is_empty() {
             Default::default()
         } else {
-            build::build(self.cargo, self.root, self.color, &to_build, &mut |line| {
-                on_event(Event::BuildLine(line))
-            })
+            build::build(
+                self.cargo,
+                self.root,
+                self.color,
+                self.locked,
+                self.target_dir,
+                &to_build,
+                &mut |line| on_event(Event::BuildLine(line)),
+            )
             .map_err(RunnerError::Build)?
         };
+        if let Some(said) = built.machine_failure(&to_build) {
+            return Err(RunnerError::Machine(said));
+        }
         let build_time = started.elapsed();
         on_event(Event::BuildFinished {
             elapsed: build_time,
@@ -169,8 +190,20 @@ impl Runner<'_> {
             return Err(RunnerError::Interrupted(Interrupted));
         }
 
+        // Every binary's fingerprint, taken before any of them runs: a check
+        // whose binary changed meanwhile (the learner's code of an earlier
+        // check can write any file) is not trusted.
+        let fingerprints: Vec<Option<String>> = targets
+            .iter()
+            .map(|t| {
+                built
+                    .result_for(&t.build)
+                    .ok()
+                    .and_then(|exe| fingerprint(&exe))
+            })
+            .collect();
         let mut results = Vec::with_capacity(targets.len());
-        for (target, read) in targets.iter().zip(read) {
+        for ((target, read), built_as) in targets.iter().zip(read).zip(fingerprints) {
             if let Some(report) = read {
                 let outcome = Outcome::Report(report);
                 on_event(Event::CheckFinished {
@@ -201,6 +234,25 @@ impl Runner<'_> {
                     continue;
                 }
             };
+            if fingerprint(&exe) != built_as {
+                let outcome = Outcome::NotTrusted {
+                    why: format!(
+                        "its check binary {} changed after it was built, before it ran (something overwrote it)",
+                        exe.display()
+                    ),
+                };
+                on_event(Event::CheckFinished {
+                    exercise: &target.exercise,
+                    outcome: &outcome,
+                    elapsed: Duration::ZERO,
+                });
+                results.push(CheckResult {
+                    exercise: target.exercise.clone(),
+                    outcome,
+                    elapsed: None,
+                });
+                continue;
+            }
             on_event(Event::CheckStarted {
                 exercise: &target.exercise,
             });
@@ -237,6 +289,13 @@ impl Runner<'_> {
             build_time,
         })
     }
+}
+
+/// The SHA-256 of the file at `path`, if it can be read.
+fn fingerprint(path: &Path) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let bytes = std::fs::read(path).ok()?;
+    Some(format!("{:x}", Sha256::digest(&bytes)))
 }
 
 /// Where check binary `bin` of the course at `root` writes its report:

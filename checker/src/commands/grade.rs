@@ -8,12 +8,15 @@
 
 use crate::app::{App, Grade};
 use crate::cli::GradeFormat;
+use crate::course::Course;
 use crate::gradebook::{Gradebook, NotGraded};
 use crate::integrity;
+use crate::interrupt;
 use crate::report::live::Live;
 use crate::report::{classroom, grade_view, junit};
-use crate::runner::CheckTarget;
+use crate::runner::{CheckTarget, Runner};
 use crate::style::{Paint, Style};
+use crate::submission;
 use anyhow::Context;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,6 +29,8 @@ pub const STEP_SUMMARY_ENV: &str = "GITHUB_STEP_SUMMARY";
 pub struct GradeOptions {
     /// Grade the reference solutions instead of the learner's exercises.
     pub solutions: bool,
+    /// Grade this submission in a clean copy of the course instead.
+    pub submission: Option<PathBuf>,
     /// The format of standard output and `output`.
     pub format: GradeFormat,
     /// A file to write the same output to.
@@ -38,7 +43,9 @@ pub struct GradeOptions {
 pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Result<Grade> {
     // The solutions are the course's own: the manifest guards what a
     // learner hands in. `checker manifest` checks it on its own.
-    let tampered = if options.solutions {
+    // A submission is graded in a clean copy: its protected files are
+    // never used, only listed when they differ.
+    let tampered = if options.solutions || options.submission.is_some() {
         None
     } else {
         integrity::verify(&app.course).err()
@@ -99,13 +106,20 @@ pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyh
     })
 }
 
-/// Builds and runs every check, with a progress bar on a terminal.
+/// Builds and runs every check, with a progress bar on a terminal: of the
+/// course as it is, or of a submission in a clean copy of it.
 fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Result<Gradebook> {
-    let targets: Vec<CheckTarget> = app
-        .course
+    let (course, taken) = match &options.submission {
+        Some(dir) => {
+            let (tree, taken) = submission::prepare(&app.course, dir)?;
+            (Course::find(&tree, Some(&tree))?, Some(taken))
+        }
+        None => (app.course.clone(), None),
+    };
+    let targets: Vec<CheckTarget> = course
         .exercises
         .iter()
-        .map(|e| CheckTarget::for_exercise(&app.course, e, options.solutions))
+        .map(|e| CheckTarget::for_exercise(&course, e, options.solutions))
         .collect();
     if options.format == GradeFormat::Text {
         let what = if options.solutions {
@@ -120,16 +134,28 @@ fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Re
     }
     let live = Live::bar(targets.len());
     let color = options.format == GradeFormat::Text && app.style.color;
-    let run = app
-        .runner(color)
-        .run(&targets, &mut |event| live.on_event(&event));
+    let target_dir = taken.as_ref().map(|_| cargo_target_dir(&app.course.root));
+    let runner = Runner {
+        cargo: &app.cargo,
+        root: &course.root,
+        color,
+        locked: taken.is_some(),
+        target_dir: target_dir.as_deref(),
+        interrupted: &interrupt::requested,
+    };
+    let run = runner.run(&targets, &mut |event| live.on_event(&event));
     live.finish();
     let summary = run?;
-    Ok(Gradebook::graded(
-        &app.course,
-        options.solutions,
-        &summary.results,
-    ))
+    let mut book = Gradebook::graded(&course, options.solutions, &summary.results);
+    book.submission = taken;
+    Ok(book)
+}
+
+/// The course's own target folder: `CARGO_TARGET_DIR`, else `target/`.
+fn cargo_target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .filter(|d| !d.is_empty())
+        .map_or_else(|| root.join("target"), |d| root.join(PathBuf::from(d)))
 }
 
 /// The grade in `format`.

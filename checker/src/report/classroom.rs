@@ -90,7 +90,7 @@ pub fn result(book: &Gradebook) -> ClassroomResult {
         } else {
             "fail"
         },
-        message: None,
+        message: Some(book.submission_lines().join("\n")).filter(|m| !m.is_empty()),
         max_score: book.max_points,
         tests: book
             .exercises

@@ -71,6 +71,9 @@ pub fn write_table(out: &mut dyn Write, style: &Style, book: &Gradebook) -> io::
     if let Some(note) = speed_note(book) {
         writeln!(out, "{note}")?;
     }
+    for line in book.submission_lines() {
+        writeln!(out, "{line}")?;
+    }
     Ok(())
 }
 
@@ -149,6 +152,10 @@ pub fn write_markdown(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
     )?;
     if let Some(note) = speed_note(book) {
         writeln!(out, "{note}")?;
+    }
+    for line in book.submission_lines() {
+        writeln!(out)?;
+        writeln!(out, "{}", line.replace('|', "\\|"))?;
     }
     writeln!(out)
 }

@@ -441,7 +441,11 @@ pub fn judge_measured(
     }
     let (evidence, cause) = structure_evidence(&stats, need);
     let concurrent = evidence.status == Status::Pass;
+    let not_judged = evidence.status == Status::Inconclusive;
     report.push(evidence);
+    if not_judged {
+        return report.diagnose("Not judged right now: other programs kept this machine's cores busy, so neither how your work spreads nor its speed can be measured. Your result is right; close other programs and run the check again.");
+    }
     if let Some(cause) = cause {
         let cause = if stats.high_water <= 1 {
             exercise.one_at_a_time.to_owned()

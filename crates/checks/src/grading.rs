@@ -35,6 +35,15 @@ pub fn structure_evidence(stats: &WitnessStats, need: StructureNeed) -> Graded {
     let line = structure_numbers(stats, need);
     match grade_structure(stats, need) {
         StructureGrade::Pass => (Evidence::pass("concurrent", line), None),
+        StructureGrade::NoSpareCapacity { reachable } => (
+            Evidence::inconclusive(
+                "concurrent",
+                format!(
+                    "{line}: not judged, this machine has no spare cores right now (even the checker's own split could keep only {reachable:.2} in flight), so how your work spreads cannot be told from how the machine ran it; close other programs and run again"
+                ),
+            ),
+            None,
+        ),
         StructureGrade::TooFewAtOnce { high_water: 1 } => (
             Evidence::fail("concurrent", line),
             Some("1 item in flight at a time: are you joining each thread right after spawning it, or holding one lock around all the work?".into()),

@@ -111,13 +111,34 @@ pub enum StructureGrade {
         /// The busiest thread's share of the busy time.
         busy_share: f64,
     },
+    /// The machine had no spare parallel capacity: even the checker's own
+    /// split kept fewer than [`MIN_REACHABLE`] items in flight on average,
+    /// so how the work overlaps and spreads cannot be told from how the
+    /// machine ran it (on such a machine a work-stealing pool rightly lets
+    /// the one thread that runs take nearly everything).
+    NoSpareCapacity {
+        /// What the work could reach here.
+        reachable: f64,
+    },
 }
+
+/// Below this average in flight reachable on this machine, where two or
+/// more workers are asked for, structure is not judged
+/// ([`StructureGrade::NoSpareCapacity`]). Measured here, beside two
+/// one-core hogs on 2 vCPUs the checker's own even split kept about 1.0 in
+/// flight (reachable 1.2), and a split of two halves of unequal cost then
+/// met every other rule.
+pub const MIN_REACHABLE: f64 = 1.4;
 
 /// Grades the witness's numbers (already the median over rounds) against
 /// the need. A thread is imbalanced only when it has more than its share
 /// of both the items and the busy time.
 pub fn grade_structure(stats: &WitnessStats, need: StructureNeed) -> StructureGrade {
-    if stats.high_water < need.m {
+    if need.m >= 2 && need.reachable < MIN_REACHABLE {
+        StructureGrade::NoSpareCapacity {
+            reachable: need.reachable,
+        }
+    } else if stats.high_water < need.m {
         StructureGrade::TooFewAtOnce {
             high_water: stats.high_water,
         }
