@@ -92,7 +92,19 @@ pub enum Command {
         /// Also write JUnit XML to this file, whatever the format.
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Also write one GitHub Classroom result per exercise into this
+        /// folder (`<exercise>.json`, and `runners.txt` listing them): a
+        /// reporter runner each, so that the reporter's log and the points
+        /// it sends to Classroom agree.
+        #[arg(long, value_name = "DIR")]
+        classroom_runners: Option<PathBuf>,
     },
+    /// For teachers: make this copy of the course the template students
+    /// get, without the answers. Removes solutions/ (and its line in the
+    /// workspace's members) and the course's own CI and book workflows,
+    /// which need it; refreshes Cargo.lock and integrity.toml. Commit the
+    /// result to the template repository.
+    StripSolutions,
     /// For course authors: check the files learners must not change against
     /// integrity.toml, or write it anew with --write.
     Manifest {

@@ -137,6 +137,19 @@ impl Gradebook {
         }
     }
 
+    /// The grade of a course that could not even be loaded.
+    pub fn unloaded(solutions: bool, why: NotGraded) -> Gradebook {
+        Gradebook {
+            course: "course".to_owned(),
+            solutions,
+            exercises: Vec::new(),
+            max_points: 0,
+            not_graded: Some(why),
+            submission: None,
+            editable: Vec::new(),
+        }
+    }
+
     /// The points earned.
     pub fn points(&self) -> u32 {
         self.exercises.iter().map(|e| e.points).sum()

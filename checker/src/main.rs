@@ -56,10 +56,20 @@ fn run() -> anyhow::Result<u8> {
     let cli = Cli::parse();
     interrupt::install();
     let cwd = std::env::current_dir()?;
-    let mut app = App::open(&cwd, cli.course.as_deref())?;
+    let mut app = match App::open(&cwd, cli.course.as_deref()) {
+        Ok(app) => app,
+        Err(err) => {
+            let err = anyhow::Error::from(err);
+            if let Some(options) = grade_options(&cli.command) {
+                commands::grade::write_unloaded(&options, &err);
+            }
+            return Err(err);
+        }
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let out: &mut dyn Write = &mut out;
+    let grading = grade_options(&cli.command);
     let grade = match cli.command {
         None => commands::show::overview(&mut app, out)?,
         Some(Command::List) => commands::list::list(&app, out)?,
@@ -74,26 +84,37 @@ fn run() -> anyhow::Result<u8> {
             commands::verify::verify(&mut app, out, solutions, format)?
         }
         Some(Command::Doctor) => commands::doctor::doctor(&mut app, out)?,
+        Some(Command::Grade { .. }) => {
+            let options = grading.as_ref().expect("a grade command");
+            commands::grade::grade(&mut app, out, options)?
+        }
+        Some(Command::Manifest { write }) => commands::manifest::manifest(&app, out, write)?,
+        Some(Command::StripSolutions) => commands::strip::strip_solutions(&app, out)?,
+    };
+    out.flush()?;
+    Ok(grade.exit_code())
+}
+
+/// The options of a `grade` command line.
+fn grade_options(command: &Option<Command>) -> Option<commands::grade::GradeOptions> {
+    match command {
         Some(Command::Grade {
             solutions,
             submission,
             format,
             output,
             junit,
-        }) => {
-            let options = commands::grade::GradeOptions {
-                solutions,
-                submission,
-                format,
-                output,
-                junit,
-            };
-            commands::grade::grade(&mut app, out, &options)?
-        }
-        Some(Command::Manifest { write }) => commands::manifest::manifest(&app, out, write)?,
-    };
-    out.flush()?;
-    Ok(grade.exit_code())
+            classroom_runners,
+        }) => Some(commands::grade::GradeOptions {
+            solutions: *solutions,
+            submission: submission.clone(),
+            format: *format,
+            output: output.clone(),
+            junit: junit.clone(),
+            classroom_runners: classroom_runners.clone(),
+        }),
+        _ => None,
+    }
 }
 
 /// Output piped into `head` that stopped reading: not an error.

@@ -122,9 +122,8 @@ pub struct Runner<'a> {
     pub color: bool,
     /// Build with `--locked` (a graded submission).
     pub locked: bool,
-    /// Where cargo builds, when not the workspace's own `target/` (a
-    /// graded submission shares the course's, so that only the crates of
-    /// its copy are built anew).
+    /// Where cargo builds, when not the workspace's own `target/` (a graded
+    /// submission's copy has one of its own).
     pub target_dir: Option<&'a Path>,
     /// Polled while checks run; true stops everything.
     pub interrupted: &'a dyn Fn() -> bool,
@@ -273,6 +272,19 @@ impl Runner<'_> {
                 RunError::Interrupted(i) => RunnerError::Interrupted(i),
             })?;
             let elapsed = started.elapsed();
+            // A sealed report about another exercise came from another
+            // exercise's check binary: one copied over this one.
+            let outcome = match outcome {
+                Outcome::Report(report) if report.exercise != target.exercise => {
+                    Outcome::NotTrusted {
+                        why: format!(
+                            "its check reported on `{}`, not `{}`: the binary that ran is another exercise's",
+                            report.exercise, target.exercise
+                        ),
+                    }
+                }
+                outcome => outcome,
+            };
             on_event(Event::CheckFinished {
                 exercise: &target.exercise,
                 outcome: &outcome,

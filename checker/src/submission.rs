@@ -11,8 +11,9 @@
 //! the grade, and never used.
 //!
 //! The copy lives in `target/submission/tree` of the course and is updated
-//! in place (a file is rewritten only when its bytes differ), so that cargo
-//! rebuilds only what changed from one graded submission to the next.
+//! in place (a file is rewritten only when its bytes differ), and built in
+//! `target/submission/target`, so that cargo rebuilds only what changed
+//! from one graded submission to the next.
 
 use crate::course::Course;
 use std::collections::BTreeMap;
@@ -85,6 +86,14 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> SubmissionError + '_ {
 /// Where the graded copy of `course` lives.
 pub fn tree_dir(course: &Course) -> PathBuf {
     course.root.join("target").join("submission").join("tree")
+}
+
+/// Where the graded copy is built: a target folder of its own. (Not the
+/// course's: cargo copies each binary to `target/debug/<name>`, so a
+/// submission's `check_heartbeat` there would stand in for the course's
+/// own, and the next grade of either would run the other's code.)
+pub fn target_dir(course: &Course) -> PathBuf {
+    course.root.join("target").join("submission").join("target")
 }
 
 /// The editable folders of `course`, relative to its root:

@@ -204,3 +204,61 @@ fn the_committed_integrity_manifest_matches_the_course() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The teacher's guide, as written: a template made with `strip-solutions`
+/// from a clean copy of the course has no solutions, resolves with its lock
+/// file as it is (`--locked`), and its integrity manifest matches, so
+/// `grade` grades it. (Building it would take a cold build of everything.)
+#[test]
+fn a_template_without_solutions_builds_locked_and_grades() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let listed = Std::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(course_root())
+        .output();
+    let Some(listed) = listed.ok().filter(|o| o.status.success()) else {
+        eprintln!("SKIPPED: the course is not a git checkout, so its files cannot be listed");
+        return;
+    };
+    let template = tempfile::tempdir().unwrap();
+    for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
+        let file = Path::new(std::str::from_utf8(file).unwrap());
+        let to = template.path().join(file);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(course_root().join(file), to).unwrap();
+    }
+    let stripped = Command::cargo_bin("checker")
+        .unwrap()
+        .arg("--course")
+        .arg(template.path())
+        .arg("strip-solutions")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&stripped.stdout);
+    assert!(stripped.status.success(), "{said}\n{stripped:?}");
+    assert!(said.contains("removed solutions/ ("), "{said}");
+    assert!(!template.path().join("solutions").exists());
+    assert!(!template.path().join(".github/workflows/ci.yml").exists());
+    assert!(
+        template
+            .path()
+            .join(".github/workflows/classroom.yml")
+            .exists()
+    );
+    let locked = Std::new(env!("CARGO"))
+        .args(["metadata", "--locked", "--offline", "--format-version", "1"])
+        .current_dir(template.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(locked.success(), "the template's Cargo.lock is not current");
+    // The manifest `strip-solutions` wrote matches: `grade` would grade it.
+    let manifest = Command::cargo_bin("checker")
+        .unwrap()
+        .arg("--course")
+        .arg(template.path())
+        .arg("manifest")
+        .output()
+        .unwrap();
+    assert!(manifest.status.success(), "{manifest:?}");
+}

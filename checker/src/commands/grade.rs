@@ -37,6 +37,8 @@ pub struct GradeOptions {
     pub output: Option<PathBuf>,
     /// A file to write JUnit XML to, whatever `format` is.
     pub junit: Option<PathBuf>,
+    /// A folder to write one Classroom result per exercise to.
+    pub classroom_runners: Option<PathBuf>,
 }
 
 /// `grade [--solutions] [--format text|json|junit] [--output FILE] [--junit FILE]`.
@@ -84,6 +86,9 @@ pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyh
     if let Some(path) = &options.junit {
         write_file(path, &render(&book, GradeFormat::Junit, &Style::default())?)?;
     }
+    if let Some(dir) = &options.classroom_runners {
+        write_runners(dir, &book, &app.course)?;
+    }
     if let Some(path) = std::env::var_os(STEP_SUMMARY_ENV).filter(|p| !p.is_empty()) {
         let mut markdown = Vec::new();
         grade_view::write_markdown(&mut markdown, &book)?;
@@ -104,6 +109,33 @@ pub fn grade(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyh
     } else {
         Grade::NotPassed
     })
+}
+
+/// Writes `--output` and `--junit` for a grade that could not start because
+/// the course itself could not be loaded, so that a CI job never reads a
+/// file an earlier run (or a student) left there. Best effort: the error
+/// itself is what the checker reports.
+pub fn write_unloaded(options: &GradeOptions, why: &anyhow::Error) {
+    let not_graded = NotGraded {
+        cause: "course",
+        headline: format!("the course could not be loaded: {why}"),
+        details: format!("{why:#}"),
+    };
+    let book = Gradebook::unloaded(options.solutions, not_graded);
+    if let Some(path) = &options.output
+        && let Ok(bytes) = render(&book, options.format, &Style::default())
+    {
+        let _ = std::fs::write(path, bytes);
+    }
+    if let Some(path) = &options.junit
+        && let Ok(bytes) = render(&book, GradeFormat::Junit, &Style::default())
+    {
+        let _ = std::fs::write(path, bytes);
+    }
+    if let Some(dir) = &options.classroom_runners {
+        let _ = std::fs::remove_dir_all(dir);
+        let _ = std::fs::create_dir_all(dir);
+    }
 }
 
 /// Builds and runs every check, with a progress bar on a terminal: of the
@@ -134,7 +166,9 @@ fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Re
     }
     let live = Live::bar(targets.len());
     let color = options.format == GradeFormat::Text && app.style.color;
-    let target_dir = taken.as_ref().map(|_| cargo_target_dir(&app.course.root));
+    let target_dir = taken
+        .as_ref()
+        .map(|_| submission::target_dir(&app.course));
     let runner = Runner {
         cargo: &app.cargo,
         root: &course.root,
@@ -151,13 +185,6 @@ fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Re
     Ok(book)
 }
 
-/// The course's own target folder: `CARGO_TARGET_DIR`, else `target/`.
-fn cargo_target_dir(root: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|d| !d.is_empty())
-        .map_or_else(|| root.join("target"), |d| root.join(PathBuf::from(d)))
-}
-
 /// The grade in `format`.
 fn render(book: &Gradebook, format: GradeFormat, style: &Style) -> std::io::Result<Vec<u8>> {
     let mut bytes = Vec::new();
@@ -167,6 +194,24 @@ fn render(book: &Gradebook, format: GradeFormat, style: &Style) -> std::io::Resu
         GradeFormat::Junit => junit::write_junit(&mut bytes, book)?,
     }
     Ok(bytes)
+}
+
+/// Writes `dir/<exercise>.json` for every exercise and `dir/runners.txt`
+/// naming them, comma-separated, after removing what an earlier run left.
+fn write_runners(dir: &Path, book: &Gradebook, course: &Course) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir)
+            .with_context(|| format!("could not empty {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
+    let runners = classroom::runners(book, course);
+    for (name, result) in &runners {
+        let mut bytes = serde_json::to_vec_pretty(result)?;
+        bytes.push(b'\n');
+        write_file(&dir.join(format!("{name}.json")), &bytes)?;
+    }
+    let names: Vec<&str> = runners.iter().map(|(name, _)| name.as_str()).collect();
+    write_file(&dir.join("runners.txt"), names.join(",").as_bytes())
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

@@ -7,5 +7,6 @@ pub mod list;
 pub mod manifest;
 pub mod reset;
 pub mod show;
+pub mod strip;
 pub mod verify;
 pub mod watch;

@@ -125,6 +125,63 @@ fn test(exercise: &GradedExercise, solutions: bool) -> ClassroomTest {
     }
 }
 
+/// One result per exercise, each for a reporter runner of its own
+/// (`grade --classroom-runners`), in course order: the runner's name (the
+/// exercise's) and its result. Classroom's reporter scores a runner in its
+/// log as passed tests / tests x the runner's `max_score`, and sends
+/// Classroom the sum of the tests' scores: with one test per runner both
+/// are that exercise's points, so both totals agree. When the tree was not
+/// graded, each exercise's runner says why, with no points.
+pub fn runners(book: &Gradebook, course: &crate::course::Course) -> Vec<(String, ClassroomResult)> {
+    if book.not_graded.is_none() {
+        return book
+            .exercises
+            .iter()
+            .map(|exercise| {
+                let test = test(exercise, book.solutions);
+                let status = test.status;
+                (
+                    exercise.name.clone(),
+                    ClassroomResult {
+                        version: VERSION,
+                        status,
+                        message: None,
+                        max_score: exercise.max_points,
+                        tests: vec![test],
+                    },
+                )
+            })
+            .collect();
+    }
+    let why = book.not_graded.as_ref().expect("checked above");
+    course
+        .exercises
+        .iter()
+        .map(|exercise| {
+            (
+                exercise.name.clone(),
+                ClassroomResult {
+                    version: VERSION,
+                    status: "error",
+                    message: Some(why.headline.clone()),
+                    max_score: exercise.points,
+                    tests: vec![ClassroomTest {
+                        name: format!("{} {}: {}", exercise.label(), exercise.name, exercise.title),
+                        status: "error",
+                        score: 0,
+                        max_score: exercise.points,
+                        message: format!("not graded: {}", why.headline),
+                        test_code: None,
+                        filename: None,
+                        line_no: 0,
+                        duration: 0,
+                    }],
+                },
+            )
+        })
+        .collect()
+}
+
 /// Writes the result as pretty JSON.
 pub fn write_json(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &result(book))?;

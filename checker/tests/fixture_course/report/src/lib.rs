@@ -1,31 +1,61 @@
-//! How the fixture course's checks report, with the standard library only:
-//! through the checker's sealed channel when it opened one (the protocol
-//! of `verdict::channel`: the seal is read from one descriptor, the report
-//! written, carrying it, to the other), else to the file `CHECK_REPORT`
-//! names, else to standard output.
+//! How the fixture course's checks report, with the standard library only,
+//! as the course's own harness does (`verdict::channel`): [`Channel::take`]
+//! first thing in `main` reads the run's seal and closes its descriptor,
+//! and moves the report's descriptor to one closed on `exec`;
+//! [`Channel::send`] sends one report carrying the seal. Without the
+//! checker's channel, the report goes to the file `CHECK_REPORT` names, or
+//! to standard output.
 
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::FromRawFd;
 
-/// Sends `json`, one report object, to the checker.
-pub fn send(json: &str) {
-    let fd = |name: &str| std::env::var(name).ok()?.parse::<i32>().ok();
-    if let (Some(seal_fd), Some(report_fd)) = (fd("CHECK_SEAL_FD"), fd("CHECK_REPORT_FD")) {
+/// The check's end of the checker's channel, when it opened one.
+pub struct Channel(Option<(String, File)>);
+
+impl Channel {
+    /// Takes the channel: call it before any "learner" code runs.
+    pub fn take() -> Channel {
+        let fd = |name: &str| std::env::var(name).ok()?.parse::<i32>().ok();
+        let (Some(seal_fd), Some(report_fd)) = (fd("CHECK_SEAL_FD"), fd("CHECK_REPORT_FD")) else {
+            return Channel(None);
+        };
+        // Safety: called first in `main`, before any other thread exists.
+        unsafe {
+            std::env::remove_var("CHECK_SEAL_FD");
+            std::env::remove_var("CHECK_REPORT_FD");
+        }
         // Safety: the checker opened both descriptors for this process, and
         // each is wrapped once, here.
-        let (mut seal_pipe, mut report) =
+        let (mut seal_pipe, inherited) =
             unsafe { (File::from_raw_fd(seal_fd), File::from_raw_fd(report_fd)) };
         let mut seal = String::new();
         seal_pipe.read_to_string(&mut seal).expect("the seal can be read");
-        let sealed = json.replacen('{', &format!("{{\"seal\":\"{}\",", seal.trim()), 1);
-        report
-            .write_all(sealed.as_bytes())
-            .expect("the report can be sent");
-        return;
+        drop(seal_pipe);
+        let report = inherited.try_clone().expect("the report pipe can be moved");
+        drop(inherited);
+        Channel(Some((seal.trim().to_owned(), report)))
     }
-    match std::env::var_os("CHECK_REPORT") {
-        Some(path) => std::fs::write(path, json).expect("the report can be written"),
-        None => println!("{json}"),
+
+    /// Sends `json`, one report object.
+    pub fn send(self, json: &str) {
+        match self.0 {
+            Some((seal, mut report)) => {
+                let sealed = json.replacen('{', &format!("{{\"seal\":\"{seal}\","), 1);
+                report
+                    .write_all(sealed.as_bytes())
+                    .expect("the report can be sent");
+            }
+            None => match std::env::var_os("CHECK_REPORT") {
+                Some(path) => std::fs::write(path, json).expect("the report can be written"),
+                None => println!("{json}"),
+            },
+        }
     }
+}
+
+/// Takes the channel and sends `json` at once (for checks that run no
+/// learner code before they report).
+pub fn send(json: &str) {
+    Channel::take().send(json);
 }

@@ -1,0 +1,9 @@
+//! An attack on the checker, run as a check: see src/lib.rs.
+
+fn main() {
+    let channel = fixture_report::Channel::take();
+    let answer = replaces::answer();
+    channel.send(&format!(
+        r#"{{"format_version":1,"exercise":"replaces","evidence":[{{"name":"correct","status":"pass","summary":"{answer}"}}]}}"#
+    ));
+}
