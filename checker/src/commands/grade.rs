@@ -166,9 +166,7 @@ fn run(app: &mut App, out: &mut dyn Write, options: &GradeOptions) -> anyhow::Re
     }
     let live = Live::bar(targets.len());
     let color = options.format == GradeFormat::Text && app.style.color;
-    let target_dir = taken
-        .as_ref()
-        .map(|_| submission::target_dir(&app.course));
+    let target_dir = taken.as_ref().map(|_| submission::target_dir(&app.course));
     let runner = Runner {
         cargo: &app.cargo,
         root: &course.root,
