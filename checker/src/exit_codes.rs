@@ -17,9 +17,11 @@ pub const USAGE: u8 = 2;
 /// `course.toml` could not be found, read or understood.
 pub const COURSE_ERROR: u8 = 3;
 
-/// The checker could not do its job: cargo or git missing or failing outside
-/// the learner's code (`reset` outside a git checkout, `doctor` without a
-/// `machine_report`), or a file of its own it could not write.
+/// The machine failed, not the learner's code: cargo or git missing or
+/// failing outside the learner's code (cargo failing without a compiler
+/// error, as on a read-only or full disk; `reset` outside a git checkout;
+/// `doctor` without a `machine_report`), a file of its own it could not
+/// write, or a grade with an exercise the busy machine could not judge.
 pub const ENVIRONMENT_ERROR: u8 = 4;
 
 /// `grade` (or `manifest`) found a file the learner must not change
