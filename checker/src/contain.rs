@@ -172,6 +172,21 @@ pub fn become_subreaper() -> bool {
     }
 }
 
+/// Makes this process's memory and open files closed to other programs of
+/// the same user (`PR_SET_DUMPABLE` 0: `/proc/<pid>/fd`, `/proc/<pid>/mem`
+/// and `ptrace` need privileges then). The checker holds the reading end
+/// of each check's report channel: a learner's process must not open it
+/// and read the sealed report (or the seal) before the checker does. A
+/// program it starts is dumpable again after `exec`. Linux only.
+pub fn close_to_others() {
+    #[cfg(target_os = "linux")]
+    // Safety: prctl with PR_SET_DUMPABLE takes one integer argument and
+    // touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
+}
+
 /// This process's id.
 pub fn own_pid() -> i32 {
     // Safety: getpid has no preconditions.
@@ -288,6 +303,7 @@ pub fn keeper_main(args: &[OsString]) -> ! {
 }
 
 fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
+    close_to_others();
     become_subreaper();
     let me = own_pid();
     // Safety: getppid has no preconditions.

@@ -38,6 +38,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    contain::close_to_others();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if args.get(1).is_some_and(|a| a == contain::KEEPER_ARG) {
         contain::keeper_main(&args[2..]);
