@@ -187,3 +187,88 @@ pub fn write_json(out: &mut dyn Write, book: &Gradebook) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &result(book))?;
     writeln!(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::Course;
+    use crate::outcome::Outcome;
+    use crate::runner::CheckResult;
+    use verdict::{Evidence, Report};
+
+    /// GitHub Classroom's reporter, as its source reads
+    /// (`autograding-grading-reporter`, v1): the log's total for a runner is
+    /// passed tests / tests x the runner's `max_score`; the points it sends
+    /// Classroom are the sum of the tests' `score`.
+    fn reporter_totals(runners: &[ClassroomResult]) -> (f64, u32) {
+        let logged = runners
+            .iter()
+            .map(|r| {
+                let passed = r.tests.iter().filter(|t| t.status == "pass").count();
+                passed as f64 / r.tests.len() as f64 * f64::from(r.max_score)
+            })
+            .sum();
+        let sent = runners.iter().flat_map(|r| &r.tests).map(|t| t.score).sum();
+        (logged, sent)
+    }
+
+    #[test]
+    fn one_runner_per_exercise_makes_the_reporters_log_and_points_agree() {
+        let course = Course::parse(
+            "/course".into(),
+            r#"
+format_version = 1
+[course]
+title = "T"
+timeout_secs = 30
+[[exercise]]
+name = "small"
+dir = "01_a/01_small"
+title = "Small"
+points = 5
+[[exercise]]
+name = "big"
+dir = "01_a/02_big"
+title = "Big"
+points = 20
+[[exercise]]
+name = "mid"
+dir = "01_a/03_mid"
+title = "Mid"
+points = 10
+"#,
+        )
+        .unwrap();
+        let pass = |name: &str| {
+            Outcome::Report(Report::new(name).with(Evidence::pass("correct", "right")))
+        };
+        let fail = |name: &str| {
+            Outcome::Report(Report::new(name).with(Evidence::fail("correct", "wrong")))
+        };
+        let result = |outcome| CheckResult {
+            exercise: String::new(),
+            outcome,
+            elapsed: None,
+        };
+        // The 20-point exercise fails: 15 of 35.
+        let book = Gradebook::graded(
+            &course,
+            false,
+            &[
+                result(pass("small")),
+                result(fail("big")),
+                result(pass("mid")),
+            ],
+        );
+        let split: Vec<ClassroomResult> = runners(&book, &course)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect();
+        assert_eq!(split.len(), 3);
+        assert_eq!(reporter_totals(&split), (15.0, 15));
+        // All in one runner, the log says 2/3 x 35 = 23.33 for the same 15.
+        let (logged, sent) = reporter_totals(&[result(&book)]);
+        assert_eq!(sent, 15);
+        assert!((logged - 70.0 / 3.0).abs() < 1e-9, "{logged}");
+    }
+}
