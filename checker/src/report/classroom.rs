@@ -267,7 +267,7 @@ points = 10
         assert_eq!(split.len(), 3);
         assert_eq!(reporter_totals(&split), (15.0, 15));
         // All in one runner, the log says 2/3 x 35 = 23.33 for the same 15.
-        let (logged, sent) = reporter_totals(&[result(&book)]);
+        let (logged, sent) = reporter_totals(&[super::result(&book)]);
         assert_eq!(sent, 15);
         assert!((logged - 70.0 / 3.0).abs() < 1e-9, "{logged}");
     }
