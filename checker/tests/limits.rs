@@ -549,3 +549,28 @@ fn a_submission_is_graded_on_its_editable_files_alone() {
     }
     assert_eq!(output.status.code(), Some(1), "{output:?}");
 }
+
+#[test]
+fn a_grade_that_cannot_start_still_writes_its_outputs() {
+    let course = Course::plain("unloadable");
+    std::fs::write(course.root().join("course.toml"), "not a course").unwrap();
+    let json = course.root().join("grade.json");
+    let xml = course.root().join("grade.xml");
+    std::fs::write(&json, r#"{"status":"pass","forged":true}"#).unwrap();
+    std::fs::write(&xml, "<forged/>").unwrap();
+    let output = course
+        .checker()
+        .args(["grade", "--format", "json", "--output"])
+        .arg(&json)
+        .arg("--junit")
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(3), "{output:?}");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(written["status"], "error", "{written:#}");
+    assert!(written.get("forged").is_none(), "{written:#}");
+    let xml = std::fs::read_to_string(&xml).unwrap();
+    assert!(xml.contains("<error "), "{xml}");
+}
