@@ -409,7 +409,20 @@ pub fn judge_measured(
         .iter()
         .map(|r| measured::grade::reachable(r, m, reference_average))
         .collect();
+    // What the items alone allow, and whether the checker's own split fell
+    // well short of it: the machine was contended.
+    let mut by_items: Vec<f64> = measured
+        .rounds
+        .iter()
+        .map(|r| measured::grade::reachable(r, m, None))
+        .collect();
+    let contended = !by_items.is_empty()
+        && reference_average.is_some_and(|a| {
+            a * measured::grade::REFERENCE_MARGIN
+                < measured::grade::CONTENDED * median(&mut by_items)
+        });
     let need = StructureNeed {
+        contended,
         average_fraction: exercise.average_fraction,
         reachable: if reachable.is_empty() {
             m as f64
@@ -563,6 +576,7 @@ mod tests {
             average_in_flight: average,
             largest_share: share,
             largest_busy_share: share,
+            busy_share_from_cpu: false,
             threads: 2,
             span: Duration::from_millis(60),
             longest: Duration::from_millis(1),

@@ -35,6 +35,16 @@ pub fn structure_evidence(stats: &WitnessStats, need: StructureNeed) -> Graded {
     let line = structure_numbers(stats, need);
     match grade_structure(stats, need) {
         StructureGrade::Pass => (Evidence::pass("concurrent", line), None),
+        StructureGrade::Contended { average } => (
+            Evidence::inconclusive(
+                "concurrent",
+                format!(
+                    "{line}: not judged, {average:.2} in flight on average is under the {:.2} needed, but other programs held cores meanwhile (the checker's own split fell short too) and your threads shared the CPU work evenly; close other programs and run again",
+                    need.min_average()
+                ),
+            ),
+            None,
+        ),
         StructureGrade::NoSpareCapacity { reachable } => (
             Evidence::inconclusive(
                 "concurrent",
@@ -312,6 +322,7 @@ mod tests {
             average_in_flight: average,
             largest_share: share,
             largest_busy_share: share,
+            busy_share_from_cpu: false,
             threads: high_water,
             span: Duration::from_millis(100),
             longest: Duration::from_millis(1),

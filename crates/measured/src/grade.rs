@@ -28,7 +28,18 @@ pub struct StructureNeed {
     /// longest item, and where cores run at unequal speeds even the
     /// checker's own even split stays below `m` (see [`reachable`]).
     pub reachable: f64,
+    /// Whether the checker's own split, in the same rounds, reached less
+    /// than [`CONTENDED`] of what the items allow: other programs held
+    /// cores, and how much a right answer overlaps then varies from round
+    /// to round with them.
+    pub contended: bool,
 }
+
+/// Below this fraction of what the items allow, the checker's own split's
+/// average in flight says the machine was contended
+/// ([`StructureNeed::contended`]). Measured here: quiet, the checker's own
+/// Mandelbrot split reached 1.9 of 1.96; beside one hog, 1.34.
+pub const CONTENDED: f64 = 0.9;
 
 impl StructureNeed {
     /// The standard need for `m` workers (GRADING.md): average at least
@@ -38,6 +49,7 @@ impl StructureNeed {
             m,
             average_fraction: AVERAGE_FRACTION,
             reachable: m as f64,
+            contended: false,
         }
     }
 
@@ -120,6 +132,15 @@ pub enum StructureGrade {
         /// What the work could reach here.
         reachable: f64,
     },
+    /// Too little overlap, on a contended machine ([`StructureNeed::
+    /// contended`]), by an answer whose threads shared the CPU work
+    /// evenly: a right answer beside one hog kept 1.02 in flight where the
+    /// checker's own split had kept 1.34 (need 1.13), with 51% of the CPU
+    /// on its busiest thread. Not judged.
+    Contended {
+        /// The average in flight.
+        average: f64,
+    },
 }
 
 /// Below this average in flight reachable on this machine, where two or
@@ -142,9 +163,23 @@ pub fn grade_structure(stats: &WitnessStats, need: StructureNeed) -> StructureGr
         StructureGrade::TooFewAtOnce {
             high_water: stats.high_water,
         }
+    } else if stats.busy_share_from_cpu && stats.largest_busy_share > need.max_share() + 1e-9 {
+        // A share of CPU time: no program but the answer's own split can
+        // raise it, so it speaks alone (a two-halves split of the
+        // Mandelbrot rows has 50% of the rows and 91% of the CPU).
+        StructureGrade::Imbalanced {
+            share: stats.largest_share,
+            busy_share: stats.largest_busy_share,
+        }
     } else if stats.average_in_flight < need.min_average() {
-        StructureGrade::TooLittleOverlap {
-            average: stats.average_in_flight,
+        if need.contended && stats.busy_share_from_cpu {
+            StructureGrade::Contended {
+                average: stats.average_in_flight,
+            }
+        } else {
+            StructureGrade::TooLittleOverlap {
+                average: stats.average_in_flight,
+            }
         }
     } else if stats.largest_share > need.max_share() + 1e-9
         && stats.largest_busy_share > need.max_share() + 1e-9
@@ -258,6 +293,7 @@ mod tests {
             average_in_flight: average,
             largest_share: share,
             largest_busy_share: share,
+            busy_share_from_cpu: false,
             threads: high_water,
             span: Duration::from_millis(100),
             longest: Duration::from_millis(1),

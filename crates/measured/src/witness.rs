@@ -70,6 +70,10 @@ pub struct WitnessStats {
     /// time is the threads' CPU time while in an item, which a thread
     /// kept waiting for a core by other programs does not inflate.
     pub largest_busy_share: f64,
+    /// Whether `largest_busy_share` is a share of CPU time (the witness
+    /// counted it and the items computed), which other programs on the
+    /// machine cannot inflate.
+    pub busy_share_from_cpu: bool,
     /// How many distinct threads ran items.
     pub threads: usize,
     /// From the first item's start to the last item's end.
@@ -224,6 +228,7 @@ fn summarise(spans: &[RawSpan], high_water: usize) -> WitnessStats {
     let mut stats = summarise_by(&lanes, high_water);
     if let Some(share) = largest_cpu_share(spans) {
         stats.largest_busy_share = share;
+        stats.busy_share_from_cpu = true;
     }
     stats
 }
@@ -262,6 +267,7 @@ where
             average_in_flight: 0.0,
             largest_share: 0.0,
             largest_busy_share: 0.0,
+            busy_share_from_cpu: false,
             threads: 0,
             span: Duration::ZERO,
             longest: Duration::ZERO,
@@ -291,6 +297,7 @@ where
         } else {
             busiest.as_secs_f64() / busy.as_secs_f64()
         },
+        busy_share_from_cpu: false,
         threads: per_lane.len(),
         span: wall,
         longest: spans.iter().map(|s| s.2 - s.1).max().unwrap_or_default(),
