@@ -33,6 +33,20 @@ pub fn structure_numbers(stats: &WitnessStats, need: StructureNeed) -> String {
 /// The `concurrent` evidence for CPU work watched by the in-flight witness.
 pub fn structure_evidence(stats: &WitnessStats, need: StructureNeed) -> Graded {
     let line = structure_numbers(stats, need);
+    if need.m <= 1 {
+        // One worker asked for (a machine or container of one core): one
+        // at a time is all there can be, right or wrong.
+        return (
+            Evidence::inconclusive(
+                "concurrent",
+                format!(
+                    "{line}: not judged, with 1 worker nothing can run side by side; {}",
+                    crate::machine::ONE_CORE
+                ),
+            ),
+            None,
+        );
+    }
     match grade_structure(stats, need) {
         StructureGrade::Pass => (Evidence::pass("concurrent", line), None),
         StructureGrade::Contended { average } => (
@@ -342,6 +356,14 @@ mod tests {
 
     #[test]
     fn a_sequential_loop_in_disguise_is_told_why() {
+        let one = StructureNeed::new(1);
+        let (evidence, cause) = structure_evidence(&stats(1, 1.0, 1.0), one);
+        assert_eq!(
+            evidence.status,
+            verdict::Status::Inconclusive,
+            "{evidence:?}"
+        );
+        assert!(cause.is_none());
         let (evidence, cause) = structure_evidence(&stats(1, 1.0, 0.5), TWO);
         assert_eq!(evidence.status, Status::Fail);
         assert_eq!(
