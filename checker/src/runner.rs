@@ -204,17 +204,7 @@ impl Runner<'_> {
         let mut results = Vec::with_capacity(targets.len());
         for ((target, read), built_as) in targets.iter().zip(read).zip(fingerprints) {
             if let Some(report) = read {
-                let outcome = Outcome::Report(report);
-                on_event(Event::CheckFinished {
-                    exercise: &target.exercise,
-                    outcome: &outcome,
-                    elapsed: Duration::ZERO,
-                });
-                results.push(CheckResult {
-                    exercise: target.exercise.clone(),
-                    outcome,
-                    elapsed: None,
-                });
+                results.push(not_run(target, Outcome::Report(report), on_event));
                 continue;
             }
             if missing.iter().any(|m| std::ptr::eq(*m, target)) {
@@ -223,13 +213,21 @@ impl Runner<'_> {
                     target.crate_dir.display(),
                     target.crate_dir.join("Cargo.toml").display()
                 );
-                results.push(not_run(target, rendered, on_event));
+                results.push(not_run(
+                    target,
+                    Outcome::CompileError { rendered },
+                    on_event,
+                ));
                 continue;
             }
             let exe = match built.result_for(&target.build) {
                 Ok(exe) => exe,
                 Err(rendered) => {
-                    results.push(not_run(target, rendered, on_event));
+                    results.push(not_run(
+                        target,
+                        Outcome::CompileError { rendered },
+                        on_event,
+                    ));
                     continue;
                 }
             };
@@ -240,16 +238,7 @@ impl Runner<'_> {
                         exe.display()
                     ),
                 };
-                on_event(Event::CheckFinished {
-                    exercise: &target.exercise,
-                    outcome: &outcome,
-                    elapsed: Duration::ZERO,
-                });
-                results.push(CheckResult {
-                    exercise: target.exercise.clone(),
-                    outcome,
-                    elapsed: None,
-                });
+                results.push(not_run(target, outcome, on_event));
                 continue;
             }
             on_event(Event::CheckStarted {
@@ -318,13 +307,13 @@ pub fn report_path(root: &Path, bin: &str) -> PathBuf {
         .join(format!("{bin}.json"))
 }
 
-/// The result of a check that could not be built.
+/// The result of a check that was not run (its verdict known from reading
+/// its sources, a build that failed, a binary that changed).
 fn not_run(
     target: &CheckTarget,
-    rendered: String,
+    outcome: Outcome,
     on_event: &mut dyn FnMut(Event<'_>),
 ) -> CheckResult {
-    let outcome = Outcome::CompileError { rendered };
     on_event(Event::CheckFinished {
         exercise: &target.exercise,
         outcome: &outcome,
