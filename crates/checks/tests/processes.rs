@@ -37,13 +37,18 @@ macro_rules! fixtures {
             vec![$(
                 Trial::test(stringify!($name), || {
                     use $name as $f;
-                    let $spawner = Spawner::this_program([WORKER_ARG, stringify!($name)])
-                        .map_err(|e| Failed::from(e.to_string()))?;
-                    let report = checks::run("fixture", || $check);
-                    if std::env::var_os("SHOW_REPORTS").is_some() {
-                        eprintln!("{}", report.to_json());
-                    }
-                    support::fails_as_expected(&report, $evidence, $cause).map_err(Failed::from)
+                    let spawner = || Spawner::this_program([WORKER_ARG, stringify!($name)]);
+                    spawner().map_err(|e| Failed::from(e.to_string()))?;
+                    support::wrong_one(
+                        stringify!($name),
+                        || {
+                            let $spawner = spawner().expect("made once already");
+                            checks::run("fixture", || $check)
+                        },
+                        $evidence,
+                        $cause,
+                    )
+                    .map_err(Failed::from)
                 }),
             )*]
         }

@@ -29,9 +29,13 @@ macro_rules! fixtures {
             vec![$(
                 Trial::test(stringify!($name), || {
                     use $name as $f;
-                    judged(checks::run("fixture", || $check), |report| {
-                        support::fails_as_expected(report, $evidence, $cause)
-                    })
+                    support::wrong_one(
+                        stringify!($name),
+                        || checks::run("fixture", || $check),
+                        $evidence,
+                        $cause,
+                    )
+                    .map_err(Failed::from)
                 }),
             )*]
         }
@@ -52,23 +56,13 @@ macro_rules! rights {
             vec![$(
                 Trial::test(stringify!($name), || {
                     use $name as $f;
-                    judged(checks::run("fixture", || $check), support::passes)
+                    let report = checks::run("fixture", || $check);
+                    support::show(&report);
+                    support::passes(&report).map_err(Failed::from)
                 }),
             )*]
         }
     };
-}
-
-/// A fixture's trial outcome: `judge`'s reason if `report` is not what it
-/// should be (the report printed first with `SHOW_REPORTS=1`).
-fn judged(
-    report: verdict::Report,
-    judge: impl FnOnce(&verdict::Report) -> Result<(), String>,
-) -> Result<(), Failed> {
-    if std::env::var_os("SHOW_REPORTS").is_some() {
-        eprintln!("{}", report.to_json());
-    }
-    judge(&report).map_err(Failed::from)
 }
 
 /// 09/01 spawn costs: the process measured is `true`, which exits at once.
@@ -162,6 +156,10 @@ fixtures! {
         "../../../solutions/03_threads/01_download/wrong/made_up_pages.rs",
         |f| checks::download::check(f::download_all),
         "correct", "cannot be made up";
+    download_lock_across_fetch:
+        "../../../solutions/03_threads/01_download/wrong/lock_across_fetch.rs",
+        |f| checks::download::check(f::download_all),
+        "concurrent", "holding a lock while fetching";
     download_static_pool:
         "../../../solutions/03_threads/01_download/wrong/static_pool.rs",
         |f| checks::download::check(f::download_all),

@@ -231,22 +231,24 @@ mod tests {
     #[test]
     fn the_bottom_half_costs_far_more_than_the_top() {
         // Counted in iterations, not timed: the property a halves split
-        // trips over.
-        let (w, h) = (120, 60);
-        let cost = |rows: std::ops::Range<usize>| -> u64 {
+        // trips over. The figures are the book's (04/02), for its picture.
+        let m = Mandelbrot::new(600, 300);
+        let half = |rows: std::ops::Range<usize>| -> (u64, usize) {
             rows.map(|y| {
-                let im = Y.0 + (Y.1 - Y.0) * (y as f64 + 0.5) / h as f64;
-                (0..w)
-                    .map(|x| {
-                        let re = X.0 + (X.1 - X.0) * (x as f64 + 0.5) / w as f64;
-                        escape_time(re, im) as u64
-                    })
-                    .sum::<u64>()
+                let black = m.escape_times(y).filter(|&n| n >= MAX_ITER).count();
+                (m.row_cost(y), black)
             })
-            .sum()
+            .fold((0, 0), |(c, b), (rc, rb)| (c + rc, b + rb))
         };
-        let (top, bottom) = (cost(0..h / 2), cost(h / 2..h));
-        assert!(bottom > 4 * top, "top {top}, bottom {bottom}");
+        let (top, top_black) = half(0..150);
+        let (bottom, bottom_black) = half(150..300);
+        assert_eq!((top_black, bottom_black), (643, 29_650));
+        assert_eq!(
+            (top / 10_000, bottom / 100_000),
+            (94, 157),
+            "{top}, {bottom}"
+        );
+        assert!(bottom > 16 * top, "top {top}, bottom {bottom}");
     }
 
     /// The book shows the reference render; this keeps the committed file
