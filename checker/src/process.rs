@@ -216,8 +216,13 @@ pub fn run_check(
     if !report_text.is_empty() {
         return Ok(match channel::open(&report_text, &seal) {
             Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
-                let _ = std::fs::write(report_path, report.to_json());
-                Outcome::Report(report)
+                match vouch(&report, kept) {
+                    Ok(()) => {
+                        let _ = std::fs::write(report_path, report.to_json());
+                        Outcome::Report(report)
+                    }
+                    Err(why) => Outcome::NotTrusted { why },
+                }
             }
             Ok(report) => Outcome::Crashed {
                 status: format!(
@@ -253,6 +258,27 @@ pub fn run_check(
         panic,
         output_tail,
     })
+}
+
+/// Why a sealed report cannot be true of the run the keeper saw, if it
+/// cannot: the check's own account of its time must fit inside the
+/// operating system's account of the same process, which the keeper took
+/// outside it (`wait4`). Without the keeper's account (the check killed its
+/// keeper) nothing vouches for the report.
+fn vouch(report: &verdict::Report, kept: Option<contain::Kept>) -> Result<(), String> {
+    let Some(kept) = kept else {
+        return Err(
+            "the checker's own account of the run is missing: the process that watched the check was ended before the check was"
+                .to_owned(),
+        );
+    };
+    let Some(spent) = report.spent else {
+        return Err("the report carries no account of the time its check took".to_owned());
+    };
+    match spent.contradicts(kept.wall, kept.user + kept.system) {
+        Some(why) => Err(why),
+        None => Ok(()),
+    }
 }
 
 /// The limit `usage` is past, if any.

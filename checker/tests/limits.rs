@@ -274,6 +274,24 @@ fn a_report_forged_by_the_learners_code_is_not_trusted() {
 }
 
 #[test]
+fn a_report_replayed_from_an_honest_run_is_not_trusted() {
+    // The learner's code holds this run's seal and a report kept from an
+    // honest run: the report's account of its time (0.9 s) does not fit in
+    // the process the operating system saw.
+    let course = Course::new("replays");
+    let (code, stdout, _) = run(&course, "replays", &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with("05/08 replays ......... NOT TRUSTED\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the report says its check ran 912 ms, but the operating system saw the whole process run"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_check_binary_replaced_by_an_earlier_checks_code_is_not_trusted() {
     let course = Course::new("replaces");
     let output = course
@@ -295,7 +313,14 @@ fn a_check_binary_replaced_by_an_earlier_checks_code_is_not_trusted() {
     // those now holds its code, and none is trusted.
     assert_eq!(verdict("pass"), "pass");
     assert_eq!(verdict("replaces"), "pass");
-    for later in ["escapes", "hoards", "threads", "writes", "environment"] {
+    for later in [
+        "escapes",
+        "hoards",
+        "threads",
+        "writes",
+        "environment",
+        "replays",
+    ] {
         assert_eq!(verdict(later), "not_trusted", "{later}: {rows:#}");
     }
 }

@@ -63,23 +63,8 @@ pub struct ClassroomTest {
 /// The result for `book`.
 pub fn result(book: &Gradebook) -> ClassroomResult {
     if let Some(why) = &book.not_graded {
-        return ClassroomResult {
-            version: VERSION,
-            status: "error",
-            message: Some(why.headline.clone()),
-            max_score: book.max_points,
-            tests: vec![ClassroomTest {
-                name: why.cause.into(),
-                status: "error",
-                score: 0,
-                max_score: book.max_points,
-                message: why.details.clone(),
-                test_code: None,
-                filename: None,
-                line_no: 0,
-                duration: 0,
-            }],
-        };
+        let test = not_graded(why.cause.into(), book.max_points, why.details.clone());
+        return alone(test, Some(why.headline.clone()));
     }
     ClassroomResult {
         version: VERSION,
@@ -97,6 +82,32 @@ pub fn result(book: &Gradebook) -> ClassroomResult {
             .iter()
             .map(|e| test(e, book.solutions))
             .collect(),
+    }
+}
+
+/// A result holding `test` alone, with its status and points.
+fn alone(test: ClassroomTest, message: Option<String>) -> ClassroomResult {
+    ClassroomResult {
+        version: VERSION,
+        status: test.status,
+        message,
+        max_score: test.max_score,
+        tests: vec![test],
+    }
+}
+
+/// A test that was not graded (status `error`, no points).
+fn not_graded(name: String, max_score: u32, message: String) -> ClassroomTest {
+    ClassroomTest {
+        name,
+        status: "error",
+        score: 0,
+        max_score,
+        message,
+        test_code: None,
+        filename: None,
+        line_no: 0,
+        duration: 0,
     }
 }
 
@@ -133,53 +144,32 @@ fn test(exercise: &GradedExercise, solutions: bool) -> ClassroomTest {
 /// are that exercise's points, so both totals agree. When the tree was not
 /// graded, each exercise's runner says why, with no points.
 pub fn runners(book: &Gradebook, course: &crate::course::Course) -> Vec<(String, ClassroomResult)> {
-    if book.not_graded.is_none() {
-        return book
+    match &book.not_graded {
+        None => book
             .exercises
             .iter()
             .map(|exercise| {
-                let test = test(exercise, book.solutions);
-                let status = test.status;
+                let result = alone(test(exercise, book.solutions), None);
+                (exercise.name.clone(), result)
+            })
+            .collect(),
+        Some(why) => course
+            .exercises
+            .iter()
+            .map(|exercise| {
+                let name = format!("{} {}: {}", exercise.label(), exercise.name, exercise.title);
+                let test = not_graded(
+                    name,
+                    exercise.points,
+                    format!("not graded: {}", why.headline),
+                );
                 (
                     exercise.name.clone(),
-                    ClassroomResult {
-                        version: VERSION,
-                        status,
-                        message: None,
-                        max_score: exercise.max_points,
-                        tests: vec![test],
-                    },
+                    alone(test, Some(why.headline.clone())),
                 )
             })
-            .collect();
+            .collect(),
     }
-    let why = book.not_graded.as_ref().expect("checked above");
-    course
-        .exercises
-        .iter()
-        .map(|exercise| {
-            (
-                exercise.name.clone(),
-                ClassroomResult {
-                    version: VERSION,
-                    status: "error",
-                    message: Some(why.headline.clone()),
-                    max_score: exercise.points,
-                    tests: vec![ClassroomTest {
-                        name: format!("{} {}: {}", exercise.label(), exercise.name, exercise.title),
-                        status: "error",
-                        score: 0,
-                        max_score: exercise.points,
-                        message: format!("not graded: {}", why.headline),
-                        test_code: None,
-                        filename: None,
-                        line_no: 0,
-                        duration: 0,
-                    }],
-                },
-            )
-        })
-        .collect()
 }
 
 /// Writes the result as pretty JSON.

@@ -364,6 +364,57 @@ pub struct Report {
     /// it before showing or keeping the report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seal: Option<String>,
+    /// What the check's process had spent when it sent this report, by its
+    /// own count ([`channel::Channel::send`] adds it). The checker holds it
+    /// against the operating system's account of the same process, kept
+    /// outside it: a report claiming more time than the process had is not
+    /// trusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spent: Option<Spent>,
+}
+
+/// Time a check's process had spent, by its own count, when it reported.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Spent {
+    /// Wall time since the harness took the checker's channel, in ms.
+    pub wall_ms: f64,
+    /// CPU time, user and system, of the process and of the children it
+    /// waited for, in ms.
+    pub cpu_ms: f64,
+}
+
+impl Spent {
+    /// Why this account cannot be true of a process that the operating
+    /// system saw run for `wall` and use `cpu` (with its waited-for
+    /// children), if it cannot. The operating system's figures cover the
+    /// whole process, from before its start to after its end, so they can
+    /// only be larger; a little slack covers clock granularity.
+    pub fn contradicts(
+        &self,
+        wall: std::time::Duration,
+        cpu: std::time::Duration,
+    ) -> Option<String> {
+        let (os_wall, os_cpu) = (wall.as_secs_f64() * 1e3, cpu.as_secs_f64() * 1e3);
+        let slack = |os: f64| os * 1.05 + 25.0;
+        if !(self.wall_ms.is_finite() && self.cpu_ms.is_finite())
+            || self.wall_ms < 0.0
+            || self.cpu_ms < 0.0
+        {
+            Some("the report's account of its own time is not a time".to_owned())
+        } else if self.wall_ms > slack(os_wall) {
+            Some(format!(
+                "the report says its check ran {:.0} ms, but the operating system saw the whole process run {os_wall:.0} ms: a report kept from another run, or made up",
+                self.wall_ms
+            ))
+        } else if self.cpu_ms > slack(os_cpu) {
+            Some(format!(
+                "the report says its check used {:.0} ms of CPU, but the operating system counted {os_cpu:.0} ms for the whole process and its children: a report kept from another run, or made up",
+                self.cpu_ms
+            ))
+        } else {
+            None
+        }
+    }
 }
 
 impl Report {
@@ -380,6 +431,7 @@ impl Report {
             timeline: None,
             notes: Vec::new(),
             seal: None,
+            spent: None,
         }
     }
 
@@ -446,6 +498,27 @@ impl Report {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_of_time_must_fit_in_what_the_os_saw() {
+        let ms = std::time::Duration::from_millis;
+        let spent = |wall_ms, cpu_ms| Spent { wall_ms, cpu_ms };
+        // Honest: a little less than the whole process, or a hair over
+        // (clock granularity).
+        assert_eq!(spent(480.0, 300.0).contradicts(ms(500), ms(310)), None);
+        assert_eq!(spent(510.0, 320.0).contradicts(ms(500), ms(310)), None);
+        assert_eq!(spent(20.0, 10.0).contradicts(ms(3), ms(0)), None);
+        // Replayed from a longer run.
+        let wall = spent(912.0, 851.0).contradicts(ms(4), ms(2)).unwrap();
+        assert!(wall.starts_with("the report says its check ran 912 ms, but the operating system saw the whole process run 4 ms"), "{wall}");
+        let cpu = spent(400.0, 851.0).contradicts(ms(500), ms(20)).unwrap();
+        assert!(
+            cpu.contains("used 851 ms of CPU, but the operating system counted 20 ms"),
+            "{cpu}"
+        );
+        assert!(spent(f64::NAN, 0.0).contradicts(ms(5), ms(5)).is_some());
+        assert!(spent(-1.0, 0.0).contradicts(ms(5), ms(5)).is_some());
+    }
 
     #[test]
     fn a_stretch_is_read_within_its_bounds() {

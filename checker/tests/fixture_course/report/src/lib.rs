@@ -9,16 +9,18 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::FromRawFd;
+use std::time::Instant;
 
-/// The check's end of the checker's channel, when it opened one.
-pub struct Channel(Option<(String, File)>);
+/// The check's end of the checker's channel, when it opened one, and when
+/// it was taken.
+pub struct Channel(Option<(String, File)>, Instant);
 
 impl Channel {
     /// Takes the channel: call it before any "learner" code runs.
     pub fn take() -> Channel {
         let fd = |name: &str| std::env::var(name).ok()?.parse::<i32>().ok();
         let (Some(seal_fd), Some(report_fd)) = (fd("CHECK_SEAL_FD"), fd("CHECK_REPORT_FD")) else {
-            return Channel(None);
+            return Channel(None, Instant::now());
         };
         // Safety: called first in `main`, before any other thread exists.
         unsafe {
@@ -34,14 +36,22 @@ impl Channel {
         drop(seal_pipe);
         let report = inherited.try_clone().expect("the report pipe can be moved");
         drop(inherited);
-        Channel(Some((seal.trim().to_owned(), report)))
+        Channel(Some((seal.trim().to_owned(), report)), Instant::now())
     }
 
-    /// Sends `json`, one report object.
+    /// The seal and the report's descriptor themselves: what code that
+    /// found them in the process's memory would hold (for attack tests).
+    pub fn into_raw(self) -> Option<(String, File)> {
+        self.0
+    }
+
+    /// Sends `json`, one report object, with what the process has spent
+    /// so far.
     pub fn send(self, json: &str) {
         match self.0 {
             Some((seal, mut report)) => {
-                let sealed = json.replacen('{', &format!("{{\"seal\":\"{seal}\","), 1);
+                let spent = spent(self.1);
+                let sealed = json.replacen('{', &format!("{{\"seal\":\"{seal}\",{spent}"), 1);
                 report
                     .write_all(sealed.as_bytes())
                     .expect("the report can be sent");
@@ -58,4 +68,21 @@ impl Channel {
 /// learner code before they report).
 pub fn send(json: &str) {
     Channel::take().send(json);
+}
+
+/// `"spent":{..},`: wall time since `taken`, and this process's CPU time
+/// with its waited-for children's, from `/proc/self/stat` (in clock ticks,
+/// 100 a second on Linux).
+pub fn spent(taken: Instant) -> String {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after_name
+        .split_whitespace()
+        .skip(11)
+        .take(4)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    let cpu_ms = fields.iter().sum::<u64>() * 10;
+    let wall_ms = taken.elapsed().as_secs_f64() * 1e3;
+    format!("\"spent\":{{\"wall_ms\":{wall_ms},\"cpu_ms\":{cpu_ms}}},")
 }
