@@ -72,10 +72,11 @@ pub fn run_check(
     let me = contain::own_pid();
 
     let seal = fresh_seal().map_err(RunError::Spawn)?;
+    let challenge = fresh_challenge().map_err(RunError::Spawn)?;
     let (seal_read, seal_write) = pipe().map_err(RunError::Spawn)?;
     let (report_read, report_write) = pipe().map_err(RunError::Spawn)?;
     std::fs::File::from(seal_write)
-        .write_all(seal.as_bytes())
+        .write_all(format!("{seal}\n{challenge:016x}\n").as_bytes())
         .map_err(RunError::Spawn)?;
     let memory = limits::rlimit(libc::RLIMIT_DATA, limits.memory_bytes);
     let file_size = limits::rlimit(libc::RLIMIT_FSIZE, limits.file_bytes);
@@ -216,7 +217,7 @@ pub fn run_check(
     if !report_text.is_empty() {
         return Ok(match channel::open(&report_text, &seal) {
             Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
-                match vouch(&report, kept) {
+                match vouch(&report, kept).and_then(|()| answered(exe, cwd, &report, challenge)) {
                     Ok(()) => {
                         let _ = std::fs::write(report_path, report.to_json());
                         Outcome::Report(report)
@@ -279,6 +280,87 @@ fn vouch(report: &verdict::Report, kept: Option<contain::Kept>) -> Result<(), St
         Some(why) => Err(why),
         None => Ok(()),
     }
+}
+
+/// Why a report that earns points cannot be trusted with its answer to
+/// this run's `challenge`, if it cannot (the protocol of
+/// `crates/checks/src/challenge.rs`):
+/// the check binary, started with `--expect <challenge>`, computes the
+/// right answer's digest without running any of the learner's code (or
+/// says `none`: the exercise has no challenge), and the report must carry
+/// the same.
+fn answered(
+    exe: &Path,
+    cwd: &Path,
+    report: &verdict::Report,
+    challenge: u64,
+) -> Result<(), String> {
+    if !report.verdict().earns_points() {
+        return Ok(());
+    }
+    let want = expected_answer(exe, cwd, challenge)?;
+    if want == "none" {
+        return Ok(());
+    }
+    match report.challenge_answer.as_deref() {
+        Some(got) if got == want => Ok(()),
+        Some(_) => Err(
+            "its answer to the checker's own input, chosen at random for this run, is not the right one, which the checker computed apart from your code: the report does not show your code's work"
+                .to_owned(),
+        ),
+        None => Err("the report carries no answer to the checker's own input for this run".to_owned()),
+    }
+}
+
+/// How long the checker waits for a check binary's `--expect` answer.
+const EXPECT_LIMIT: Duration = Duration::from_secs(60);
+
+/// What `exe --expect <challenge>` prints: the right answer's digest, or
+/// `none`.
+fn expected_answer(exe: &Path, cwd: &Path, challenge: u64) -> Result<String, String> {
+    let could_not = |why: String| format!("the checker could not compute its own answer: {why}");
+    let mut child = Command::new(exe)
+        .arg(channel::EXPECT_ARG)
+        .arg(format!("{challenge:016x}"))
+        .current_dir(cwd)
+        .env_clear()
+        .envs(
+            KEPT_VARIABLES
+                .iter()
+                .filter_map(|name| Some((name, std::env::var_os(name)?))),
+        )
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| could_not(e.to_string()))?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = (&mut stdout).take(4096).read_to_string(&mut text);
+        text
+    });
+    let deadline = Instant::now() + EXPECT_LIMIT;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(POLL),
+            Ok(None) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(could_not(format!(
+                    "no answer within {} s",
+                    EXPECT_LIMIT.as_secs()
+                )));
+            }
+            Err(e) => return Err(could_not(e.to_string())),
+        }
+    };
+    let text = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(could_not(describe(status)));
+    }
+    Ok(text.trim().to_owned())
 }
 
 /// The limit `usage` is past, if any.
@@ -366,6 +448,13 @@ fn fresh_seal() -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// A random challenge for one run, from the operating system.
+fn fresh_challenge() -> std::io::Result<u64> {
+    let mut bytes = [0u8; 8];
+    std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(u64::from_le_bytes(bytes))
 }
 
 /// A pipe, both ends closed on exec: (read, write).

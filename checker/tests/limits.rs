@@ -292,6 +292,36 @@ fn a_report_replayed_from_an_honest_run_is_not_trusted() {
 }
 
 #[test]
+fn a_passing_report_with_a_wrong_answer_to_the_checkers_own_input_is_not_trusted() {
+    // The check binary, asked apart (`--expect`), gives the right answer to
+    // this run's random challenge; the learner's code answered otherwise.
+    let course = Course::new("answers");
+    let (code, stdout, _) = run(&course, "answers", &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with("05/09 answers ......... NOT TRUSTED\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("its answer to the checker's own input, chosen at random for this run, is not the right one"),
+        "{stdout}"
+    );
+    // Answered rightly, the same check passes: the challenge is new each
+    // run, so no answer can be kept.
+    let lib = course
+        .root()
+        .join("exercises/05_attacks/09_answers/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, text.replace("wrapping_mul(2)", "wrapping_mul(3)")).unwrap();
+    let (code, stdout, _) = run(&course, "answers", &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.starts_with("05/09 answers ......... PASS"),
+        "{stdout}"
+    );
+}
+
+#[test]
 fn a_check_binary_replaced_by_an_earlier_checks_code_is_not_trusted() {
     let course = Course::new("replaces");
     let output = course
@@ -320,6 +350,7 @@ fn a_check_binary_replaced_by_an_earlier_checks_code_is_not_trusted() {
         "writes",
         "environment",
         "replays",
+        "answers",
     ] {
         assert_eq!(verdict(later), "not_trusted", "{later}: {rows:#}");
     }

@@ -48,6 +48,16 @@ pub(crate) trait CpuWork: Sync + Sized {
     /// How `got` differs from `want`: the evidence line and the likely
     /// cause.
     fn mismatch(&self, got: &Self::Output, want: &Self::Output) -> (String, String);
+    /// Small work made from the checker's random challenge `seed`, the
+    /// same in every process ([`crate::challenge`]). `None` where the work
+    /// has no such form.
+    fn challenge(_seed: u64) -> Option<Self> {
+        None
+    }
+    /// An output as the checker compares it.
+    fn digest(_output: &Self::Output) -> String {
+        String::new()
+    }
 }
 
 impl CpuWork for SumOfSquares {
@@ -82,6 +92,14 @@ impl CpuWork for SumOfSquares {
             format!("your result {got} differs from the sequential one, {want}"),
             "Every chunk must be computed exactly once and every result added: compare with the one-core version in the comment.".into(),
         )
+    }
+
+    fn challenge(seed: u64) -> Option<Self> {
+        Some(SumOfSquares::seeded(seed, 1_000_000, SQUARE_CHUNKS))
+    }
+
+    fn digest(output: &u64) -> String {
+        output.to_string()
     }
 }
 
@@ -214,7 +232,27 @@ pub(crate) fn check_with<W: CpuWork>(
 /// [`check_with`] for a candidate the check has already run on other
 /// inputs: `earlier` holds those runs' right answers, so that one of them
 /// given again is named as an answer kept from an earlier run.
+///
+/// A report that earns points also carries the candidate's answer to the
+/// checker's challenge for this run, for the checker to verify outside this
+/// process ([`crate::challenge`]).
 pub(crate) fn check_after<W: CpuWork>(
+    exercise: CpuExercise<'_>,
+    workers: usize,
+    earlier: &[W::Output],
+    make: impl Fn(Duration) -> W,
+    candidate: impl Fn(&W) -> W::Output,
+) -> Report {
+    let mut report = judge(exercise, workers, earlier, make, &candidate);
+    if report.verdict().earns_points() {
+        report.challenge_answer = crate::harness::challenge()
+            .and_then(|seed| crate::challenge::answer::<W>(seed, &candidate));
+    }
+    report
+}
+
+/// [`check_after`]'s verdict.
+fn judge<W: CpuWork>(
     exercise: CpuExercise<'_>,
     workers: usize,
     earlier: &[W::Output],

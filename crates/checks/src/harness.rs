@@ -6,6 +6,14 @@ use std::sync::Mutex;
 
 use verdict::{Evidence, Panicked, REPORT_PATH_ENV, Report};
 
+/// The checker's random challenge for this run, when it sent one.
+static CHALLENGE: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+
+/// The checker's random challenge for this run ([`crate::challenge`]).
+pub(crate) fn challenge() -> Option<u64> {
+    CHALLENGE.get().copied()
+}
+
 /// Every panic since the current check started, in order.
 static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
 
@@ -14,8 +22,28 @@ static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
 /// the learner's code runs); without one, writes it to the file named by
 /// `CHECK_REPORT`, or to standard output when that is unset too. Exits 0
 /// whatever the verdict: the verdict is in the report.
+///
+/// Started as `check_x --expect <challenge>` (by the checker, to verify a
+/// report's answer, [`crate::challenge`]) it prints the right answer's
+/// digest, or `none`, and runs nothing else: no check, none of the
+/// learner's code.
 pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
+    let mut args = std::env::args().skip(1);
+    if args.next().as_deref() == Some(verdict::channel::EXPECT_ARG) {
+        let digest = args
+            .next()
+            .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
+            .and_then(|seed| crate::challenge::expected(exercise, seed));
+        println!("{}", digest.as_deref().unwrap_or("none"));
+        return;
+    }
     let channel = verdict::channel::Channel::take();
+    if let Some(seed) = channel
+        .as_ref()
+        .and_then(verdict::channel::Channel::challenge)
+    {
+        let _ = CHALLENGE.set(seed);
+    }
     let dir = std::env::var_os("CHECKER_STATE_DIR")
         .filter(|d| !d.is_empty())
         .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);

@@ -13,6 +13,7 @@
 pub mod asynch;
 pub mod bounded;
 pub mod build_a_gil;
+pub mod challenge;
 pub mod cpu;
 pub mod crash_isolation;
 pub mod crawler;

@@ -42,6 +42,14 @@ impl CpuWork for Mandelbrot {
         format!("all {} x {} pixels", self.width(), self.height())
     }
 
+    fn challenge(seed: u64) -> Option<Self> {
+        Some(Mandelbrot::seeded(seed, 120, 60))
+    }
+
+    fn digest(output: &Vec<u8>) -> String {
+        crate::challenge::digest_bytes(output)
+    }
+
     fn mismatch(&self, got: &Vec<u8>, want: &Vec<u8>) -> (String, String) {
         let (w, h) = (self.width(), self.height());
         if got.len() != want.len() {

@@ -67,6 +67,16 @@ impl Mandelbrot {
         }
     }
 
+    /// A picture of `width x height` pixels whose pixels sample their
+    /// squares where `seed` says: the same picture in every process given
+    /// the same seed.
+    pub fn seeded(seed: u64, width: usize, height: usize) -> Self {
+        Mandelbrot {
+            jitter: (fraction(seed), fraction(seed.rotate_left(32))),
+            ..Mandelbrot::new(width, height)
+        }
+    }
+
     /// A picture twice as wide as it is high, sized so that rendering it on
     /// one core takes about `target` on this machine when it is quiet.
     pub fn sized(target: Duration) -> Self {
@@ -82,8 +92,6 @@ impl Mandelbrot {
         });
         let pixels = target.as_nanos() as f64 / per.max(0.01);
         let height = (pixels / 2.0).sqrt().max(8.0) as usize;
-        // A point anywhere in the middle half of its pixel's square.
-        let fraction = |salt: u64| 0.25 + 0.5 * (salt >> 11) as f64 / (1u64 << 53) as f64;
         Mandelbrot {
             jitter: (
                 fraction(crate::salt::fresh()),
@@ -154,6 +162,12 @@ impl Mandelbrot {
             .map_err(std::io::Error::other)?;
         writer.finish().map_err(std::io::Error::other)
     }
+}
+
+/// A point anywhere in the middle half of its pixel's square, from the
+/// top 53 bits of `salt`.
+fn fraction(salt: u64) -> f64 {
+    0.25 + 0.5 * (salt >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Steps before `c = re + im·i` escapes the circle of radius 2, or

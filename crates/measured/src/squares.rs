@@ -72,6 +72,16 @@ impl SumOfSquares {
         }
     }
 
+    /// `n` numbers from an offset made from `seed`, in `chunks` chunks: the
+    /// same numbers in every process given the same seed.
+    pub fn seeded(seed: u64, n: u64, chunks: usize) -> Self {
+        SumOfSquares {
+            // Any start below 2^32 keeps `k * k` within a u64.
+            start: seed % (1 << 31),
+            ..Self::new(n, chunks)
+        }
+    }
+
     /// `n` numbers from a random offset, sized so that the sequential sum
     /// takes about `target` on this machine when it is quiet (calibrated
     /// once per process).

@@ -7,8 +7,9 @@
 //! descriptors, named in the environment:
 //!
 //! - [`SEAL_FD_ENV`]: the read end of a pipe holding this run's secret, a
-//!   random seal, then closed. The check harness reads it before any of the
-//!   learner's code runs, and closes it.
+//!   random seal, on its first line, and a random challenge (hexadecimal)
+//!   on its second, then closed. The check harness reads it before any of
+//!   the learner's code runs, and closes it.
 //! - [`REPORT_FD_ENV`]: the write end of a pipe whose read end only the
 //!   checker holds. The harness moves it to a descriptor that is closed on
 //!   `exec`, and writes one report there, carrying the seal, at the end.
@@ -30,13 +31,19 @@ pub const REPORT_FD_ENV: &str = "CHECK_REPORT_FD";
 pub const SEAL_FD: i32 = 3;
 /// The descriptor the checker puts the report's pipe on.
 pub const REPORT_FD: i32 = 4;
-/// The longest seal read (the checker's are 64 hex digits).
+/// The longest seal read (the checker's are 64 hex digits, then a
+/// 16-digit challenge).
 const SEAL_MAX: u64 = 256;
+/// The argument that asks a check binary for the digest of the right
+/// answer to the challenge that follows it, computed without the learner's
+/// code: `check_x --expect <challenge>` prints it, or `none`.
+pub const EXPECT_ARG: &str = "--expect";
 
 /// The check's end of the channel: the seal, and where the report goes.
 #[derive(Debug)]
 pub struct Channel {
     seal: String,
+    challenge: Option<u64>,
     report: File,
     taken: std::time::Instant,
 }
@@ -69,9 +76,14 @@ impl Channel {
         let report = inherited.try_clone().ok()?;
         drop(inherited);
         read.ok()?;
-        let seal = seal.trim().to_owned();
+        let mut lines = seal.lines();
+        let seal = lines.next().unwrap_or_default().trim().to_owned();
+        let challenge = lines
+            .next()
+            .and_then(|line| u64::from_str_radix(line.trim(), 16).ok());
         (!seal.is_empty()).then_some(Channel {
             seal,
+            challenge,
             report,
             taken: std::time::Instant::now(),
         })
@@ -81,6 +93,12 @@ impl Channel {
     #[cfg(not(unix))]
     pub fn take() -> Option<Channel> {
         None
+    }
+
+    /// The checker's random challenge for this run, if it sent one: the
+    /// seed of small work whose answer the checker verifies itself.
+    pub fn challenge(&self) -> Option<u64> {
+        self.challenge
     }
 
     /// Seals `report`, adds what this process has spent so far, and sends

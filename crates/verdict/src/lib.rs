@@ -371,6 +371,13 @@ pub struct Report {
     /// trusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub spent: Option<Spent>,
+    /// The learner's answer to small work made from the checker's own
+    /// random challenge for this run ([`channel::Channel::challenge`]), as
+    /// a digest. The checker computes the right digest itself, in a
+    /// process that runs none of the learner's code, and trusts a report
+    /// that earns points only when the two agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge_answer: Option<String>,
 }
 
 /// Time a check's process had spent, by its own count, when it reported.
@@ -432,6 +439,7 @@ impl Report {
             notes: Vec::new(),
             seal: None,
             spent: None,
+            challenge_answer: None,
         }
     }
 
