@@ -180,6 +180,9 @@ pub fn check(
             // from a real difference.
             let started = Instant::now();
             let mut ours = vec![reference(&spawner, 1), reference(&spawner, 1)];
+            // The checker's rounds from here on come after the learner's
+            // first: they show whether the machine stayed as it was.
+            let before = ours.len();
             let mut yours = vec![theirs(&mut spawned), theirs(&mut spawned)];
             ours.extend([reference(&spawner, 1), reference(&spawner, 1)]);
             for _ in 0..RETRIES {
@@ -190,17 +193,18 @@ pub fn check(
                 yours.push(theirs(&mut spawned));
                 ours.push(reference(&spawner, 1));
             }
+            let ours = Ours {
+                fastest: fastest(&ours),
+                second: second_fastest(&ours),
+                after: fastest(&ours[before..]),
+            };
             (yours, ours, spawned, signals)
         })
     };
-    let (yours, ours, ours_second, spawned, signals) = match run {
-        Watched::Returned((yours, ours, spawned, signals)) => (
-            fastest(&yours),
-            fastest(&ours),
-            second_fastest(&ours),
-            spawned,
-            signals,
-        ),
+    let (yours, ours, spawned, signals) = match run {
+        Watched::Returned((yours, ours, spawned, signals)) => {
+            (fastest(&yours), ours, spawned, signals)
+        }
         Watched::TimedOut { waited, .. } => {
             cleanup_evidence("after the measurement was stopped");
             return report
@@ -209,7 +213,7 @@ pub fn check(
         }
     };
     let mut report = report;
-    report.chart = Some(report_chart(&yours, &ours));
+    report.chart = Some(report_chart(&yours, &ours.fastest));
     let (evidence, cause) = judge_spawned(&spawned, signals);
     let failed = evidence.status == Status::Fail;
     report.push(evidence);
@@ -226,12 +230,26 @@ pub fn check(
             cause.unwrap_or_default()
         ));
     }
-    judge(report, yours, ours, ours_second)
+    judge(report, yours, &ours)
+}
+
+/// What the checker's own rounds measured, each figure on its own.
+#[derive(Debug, Clone, Copy)]
+struct Ours {
+    /// The fastest of all its rounds.
+    fastest: SpawnCosts,
+    /// The second fastest: whether the fastest was a level the machine
+    /// kept, or one lucky moment.
+    second: SpawnCosts,
+    /// The fastest of the rounds taken after the learner's first round:
+    /// whether the machine was still as fast when the learner measured.
+    after: SpawnCosts,
 }
 
 /// The verdict on the learner's fastest figures (`yours`) against the
-/// checker's fastest (`ours`) and second fastest (`ours_second`) rounds.
-fn judge(report: Report, yours: SpawnCosts, ours: SpawnCosts, ours_second: SpawnCosts) -> Report {
+/// checker's own rounds.
+fn judge(report: Report, yours: SpawnCosts, ours: &Ours) -> Report {
+    let (ours, ours_second, ours_after) = (ours.fastest, ours.second, ours.after);
     let line = |name: &str, y: Duration, o: Duration| {
         format!("{name} {} (the checker measured {})", us(y), us(o))
     };
@@ -250,22 +268,51 @@ fn judge(report: Report, yours: SpawnCosts, ours: SpawnCosts, ours_second: Spawn
     }
     // The figure furthest from the checker's, and what that points to.
     let fields = [
-        ("task", yours.task, ours.task, ours_second.task),
-        ("thread", yours.thread, ours.thread, ours_second.thread),
-        ("process", yours.process, ours.process, ours_second.process),
+        (
+            "task",
+            yours.task,
+            ours.task,
+            ours_second.task,
+            ours_after.task,
+        ),
+        (
+            "thread",
+            yours.thread,
+            ours.thread,
+            ours_second.thread,
+            ours_after.thread,
+        ),
+        (
+            "process",
+            yours.process,
+            ours.process,
+            ours_second.process,
+            ours_after.process,
+        ),
     ];
-    // When the checker's own fastest was one lucky moment (its second
-    // fastest far slower), a figure that agrees with the second was likely
-    // taken in the busy rest: the machine, not the learner. When the
-    // machine kept the fast level for two of the checker's rounds, the
-    // learner's rounds, taken between them, had it too.
-    let unsettled = fields.into_iter().find(|&(_, y, o, slow)| {
-        beyond(y, o)
-            && y > o
-            && y.as_nanos() <= slow.as_nanos() * FACTOR_WHOLE
-            && distance(slow, o) > 1.5
-    });
-    let fields = fields.map(|(name, y, o, _)| (name, y, o));
+    // A figure far above the checker's fastest is the machine's, not the
+    // learner's, when the checker itself measured a slow level near it:
+    // when its fastest was one lucky moment (its second fastest far
+    // slower), or when the machine slowed down once the learner's rounds
+    // began (its fastest round from then on far slower). When the machine
+    // kept the fast level in the checker's rounds after the learner's, the
+    // learner's rounds had it too.
+    let slowed = |y: Duration, o: Duration, slow: Duration| {
+        y.as_nanos() <= slow.as_nanos() * FACTOR_WHOLE && distance(slow, o) > 1.5
+    };
+    let unsettled = fields
+        .into_iter()
+        .filter(|&(_, y, o, _, _)| beyond(y, o) && y > o)
+        .find_map(|(name, y, o, second, after)| {
+            if slowed(y, o, second) {
+                Some((name, y, o, second))
+            } else if slowed(y, o, after) {
+                Some((name, y, o, after))
+            } else {
+                None
+            }
+        });
+    let fields = fields.map(|(name, y, o, _, _)| (name, y, o));
     let off = fields
         .into_iter()
         .filter(|&(_, y, o)| beyond(y, o))
@@ -364,14 +411,56 @@ mod tests {
         }
     }
 
+    /// The verdict on a machine that stayed as the checker's second
+    /// fastest round saw it.
+    fn steady(yours: SpawnCosts, fastest: SpawnCosts, second: SpawnCosts) -> Report {
+        let ours = Ours {
+            fastest,
+            second,
+            after: second,
+        };
+        judge(Report::new(NAME), yours, &ours)
+    }
+
+    #[test]
+    fn a_machine_that_slowed_once_the_learners_rounds_began_is_not_blamed_on_them() {
+        // Measured by the load matrix, quiet: the checker's two rounds
+        // before the learner's gave 42 µs a thread, the learner's 213 µs,
+        // the checker's after them 180 µs. The learner's code was the
+        // checker's own loop.
+        let (fastest, after) = (costs(300, 42, 1_500), costs(300, 180, 1_600));
+        let ours = Ours {
+            fastest,
+            second: fastest,
+            after,
+        };
+        let report = judge(Report::new(NAME), costs(300, 213, 2_100), &ours);
+        assert_eq!(agrees(&report), Status::Inconclusive);
+        assert!(
+            report
+                .evidence("agrees")
+                .unwrap()
+                .summary
+                .contains("moved from 42.0 µs to 180.0 µs"),
+            "{report:?}"
+        );
+        // The same figure when the checker's later rounds kept 42 µs: the
+        // learner's loop does more than spawn and join.
+        let ours = Ours {
+            after: fastest,
+            ..ours
+        };
+        let report = judge(Report::new(NAME), costs(300, 213, 2_100), &ours);
+        assert_eq!(agrees(&report), Status::Fail);
+    }
+
     fn agrees(report: &Report) -> Status {
         report.evidence("agrees").expect("an agrees line").status
     }
 
     #[test]
     fn figures_within_three_times_agree() {
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             costs(400, 60, 1_200),
             costs(300, 40, 1_000),
             costs(350, 45, 1_100),
@@ -381,8 +470,7 @@ mod tests {
 
     #[test]
     fn a_figure_far_off_on_a_steady_machine_fails_with_the_cause() {
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             costs(3_000, 40, 1_000),
             costs(300, 40, 1_000),
             costs(330, 44, 1_100),
@@ -401,8 +489,7 @@ mod tests {
     fn a_figure_the_checkers_own_slow_rounds_reached_is_inconclusive() {
         // The checker's thread figure moved from 40 to 100 µs during the
         // check; 150 µs is within 3x of its slow round.
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             costs(300, 150, 1_000),
             costs(300, 40, 1_000),
             costs(300, 100, 1_000),
@@ -423,8 +510,7 @@ mod tests {
         // Recorded under a one-core hog: 10x the task figure (2.5 µs)
         // against 0.2 µs; the checker's slowest round was 3.6 µs, but its
         // fastest two agreed, so the learner's rounds had the quiet level.
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             SpawnCosts {
                 task: Duration::from_nanos(2_500),
                 ..costs(0, 31, 892)
@@ -445,8 +531,7 @@ mod tests {
     fn too_small_a_figure_is_never_blamed_on_the_machine() {
         // Noise only adds time: a figure far below the checker's is the
         // learner's (not waiting for what they spawned).
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             costs(300, 5, 1_000),
             costs(300, 40, 1_000),
             costs(300, 100, 1_000),
@@ -462,7 +547,7 @@ mod tests {
             thread: Duration::from_micros(120),
             process: Duration::from_micros(3_000),
         };
-        let report = judge(Report::new(NAME), yours, ours, ours);
+        let report = steady(yours, ours, ours);
         assert_eq!(agrees(&report), Status::Pass);
         // And a third of it, from below.
         let third = SpawnCosts {
@@ -470,37 +555,28 @@ mod tests {
             thread: Duration::from_nanos(13_334),
             process: Duration::from_nanos(333_334),
         };
-        assert_eq!(
-            agrees(&judge(Report::new(NAME), third, ours, ours)),
-            Status::Pass
-        );
+        assert_eq!(agrees(&steady(third, ours, ours)), Status::Pass);
         let over = SpawnCosts {
             task: Duration::from_nanos(3_001),
             ..yours
         };
-        assert_eq!(
-            agrees(&judge(Report::new(NAME), over, ours, ours)),
-            Status::Fail
-        );
+        assert_eq!(agrees(&steady(over, ours, ours)), Status::Fail);
         let under = SpawnCosts {
             task: Duration::from_nanos(333),
             ..yours
         };
-        assert_eq!(
-            agrees(&judge(Report::new(NAME), under, ours, ours)),
-            Status::Fail
-        );
+        assert_eq!(agrees(&steady(under, ours, ours)), Status::Fail);
     }
 
     #[test]
     fn a_zero_figure_fails_and_a_zero_reference_compares_nothing() {
         let ours = costs(300, 40, 1_000);
         for zero in [costs(0, 40, 1_000), costs(300, 0, 1_000), costs(300, 40, 0)] {
-            let report = judge(Report::new(NAME), zero, ours, ours);
+            let report = steady(zero, ours, ours);
             assert_eq!(report.evidence("correct").unwrap().status, Status::Fail);
             assert!(report.diagnosis.unwrap().contains("A cost of zero"));
         }
-        let report = judge(Report::new(NAME), ours, costs(0, 40, 1_000), ours);
+        let report = steady(ours, costs(0, 40, 1_000), ours);
         assert_eq!(agrees(&report), Status::Inconclusive);
     }
 
@@ -508,12 +584,7 @@ mod tests {
     fn equal_figures_are_out_of_order() {
         // `<`, not `<=`: a task that costs as much as a thread is wrong.
         for yours in [costs(40_000, 40, 1_000), costs(300, 1_000, 1_000)] {
-            let report = judge(
-                Report::new(NAME),
-                yours,
-                costs(300, 40, 1_000),
-                costs(300, 40, 1_000),
-            );
+            let report = steady(yours, costs(300, 40, 1_000), costs(300, 40, 1_000));
             assert_eq!(report.evidence("order").unwrap().status, Status::Fail);
         }
     }
@@ -538,8 +609,7 @@ mod tests {
 
     #[test]
     fn out_of_order_fails_whatever_the_noise() {
-        let report = judge(
-            Report::new(NAME),
+        let report = steady(
             costs(300, 2_000, 1_000),
             costs(300, 40, 1_000),
             costs(300, 100, 1_000),
