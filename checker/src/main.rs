@@ -23,6 +23,7 @@ mod limits;
 mod outcome;
 mod process;
 mod progress;
+mod relay;
 mod report;
 mod runner;
 mod source_check;

@@ -6,6 +6,7 @@
 use crate::contain;
 use crate::limits::{self, Limits};
 use crate::outcome::{CrashPanic, Limit, Outcome};
+use crate::relay::{Relay, Tally};
 use std::io::{Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
@@ -75,8 +76,17 @@ pub fn run_check(
     let challenge = fresh_challenge().map_err(RunError::Spawn)?;
     let (seal_read, seal_write) = pipe().map_err(RunError::Spawn)?;
     let (report_read, report_write) = pipe().map_err(RunError::Spawn)?;
+    // The checker's own count of the check's HTTP requests (the relay ends
+    // with this call). Without one (no loopback), reports are taken
+    // without it: nothing in the check could have stopped it starting.
+    raise_open_files_limit();
+    let relay = Relay::start().ok();
+    let relay_line = relay
+        .as_ref()
+        .map(|r| format!("{}{}\n", channel::RELAY_LINE, r.addr()))
+        .unwrap_or_default();
     std::fs::File::from(seal_write)
-        .write_all(format!("{seal}\n{challenge:016x}\n").as_bytes())
+        .write_all(format!("{seal}\n{challenge:016x}\n{relay_line}").as_bytes())
         .map_err(RunError::Spawn)?;
     let memory = limits::rlimit(libc::RLIMIT_DATA, limits.memory_bytes);
     let file_size = limits::rlimit(libc::RLIMIT_FSIZE, limits.file_bytes);
@@ -217,8 +227,17 @@ pub fn run_check(
     if !report_text.is_empty() {
         return Ok(match channel::open(&report_text, &seal) {
             Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
-                match vouch(&report, kept).and_then(|()| answered(exe, cwd, &report, challenge)) {
+                let relayed = relay.as_ref().map(Relay::tally);
+                match vouch(&report, kept)
+                    .and_then(|()| answered(exe, cwd, &report, challenge, relayed))
+                {
                     Ok(()) => {
+                        let mut report = report;
+                        report.relayed =
+                            relayed.filter(|t| t.requests > 0).map(|t| channel::Served {
+                                requests: t.requests,
+                                peak: t.peak,
+                            });
                         let _ = std::fs::write(report_path, report.to_json());
                         Outcome::Report(report)
                     }
@@ -283,22 +302,35 @@ fn vouch(report: &verdict::Report, kept: Option<contain::Kept>) -> Result<(), St
 }
 
 /// Why a report that earns points cannot be trusted with its answer to
-/// this run's `challenge`, if it cannot (the protocol of
+/// this run's `challenge`, or with the requests the checker's relay saw
+/// (`relayed`), if it cannot (the protocol of
 /// `crates/checks/src/challenge.rs`):
 /// the check binary, started with `--expect <challenge>`, computes the
 /// right answer's digest without running any of the learner's code (or
 /// says `none`: the exercise has no challenge), and the report must carry
-/// the same.
+/// the same; it also says the least traffic any passing run sends through
+/// the relay, if the exercise has such traffic, and the relay must have
+/// seen at least that.
 fn answered(
     exe: &Path,
     cwd: &Path,
     report: &verdict::Report,
     challenge: u64,
+    relayed: Option<Tally>,
 ) -> Result<(), String> {
     if !report.verdict().earns_points() {
         return Ok(());
     }
-    let want = expected_answer(exe, cwd, challenge)?;
+    let expected = expected_answer(exe, cwd, challenge)?;
+    if let (Some(least), Some(seen)) = (channel::Served::find(&expected), relayed)
+        && (seen.requests < least.requests || seen.peak < least.peak)
+    {
+        return Err(format!(
+            "the checker counted the requests itself, outside the check: {} passed through it, at most {} in flight at once, where any run that passes makes at least {}, {} at once: the report does not rest on requests your code made",
+            seen.requests, seen.peak, least.requests, least.peak
+        ));
+    }
+    let want = expected.lines().next().unwrap_or_default().trim();
     if want == "none" {
         return Ok(());
     }
@@ -316,7 +348,8 @@ fn answered(
 const EXPECT_LIMIT: Duration = Duration::from_secs(60);
 
 /// What `exe --expect <challenge>` prints: the right answer's digest, or
-/// `none`.
+/// `none`, on its first line; then the least traffic a passing run makes,
+/// if the exercise has such.
 fn expected_answer(exe: &Path, cwd: &Path, challenge: u64) -> Result<String, String> {
     let could_not = |why: String| format!("the checker could not compute its own answer: {why}");
     let mut child = Command::new(exe)
@@ -448,6 +481,26 @@ fn fresh_seal() -> std::io::Result<String> {
     let mut bytes = [0u8; 32];
     std::fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Lifts this process's open-file limit to its ceiling (at most 65,536):
+/// the relay holds two descriptors for each of a check's connections, and
+/// a check may open a thousand at once. Best effort.
+fn raise_open_files_limit() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // Safety: getrlimit and setrlimit read and write one valid rlimit.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
+            let want = limit.rlim_max.min(65_536);
+            if limit.rlim_cur < want {
+                limit.rlim_cur = want;
+                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+            }
+        }
+    }
 }
 
 /// A random challenge for one run, from the operating system.

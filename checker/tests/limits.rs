@@ -118,8 +118,11 @@ fn checked_in(stdout: &str) -> Option<Duration> {
     }))
 }
 
-/// Live processes whose command line names `bin`.
-fn running(bin: &str) -> Vec<String> {
+/// Live processes whose command line names `bin` built for `test`'s own
+/// course (other tests, running meanwhile, build and run the same
+/// fixtures in target folders of their own).
+fn running(test: &str, bin: &str) -> Vec<String> {
+    let target = format!("fixture-course/{test}/");
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
         let path: PathBuf = entry.path();
@@ -133,7 +136,8 @@ fn running(bin: &str) -> Vec<String> {
             .rsplit(')')
             .next()
             .and_then(|s| s.split_whitespace().next());
-        if String::from_utf8_lossy(&cmdline).contains(bin) && state != Some("Z") {
+        let cmdline = String::from_utf8_lossy(&cmdline);
+        if cmdline.contains(bin) && cmdline.contains(&target) && state != Some("Z") {
             found.push(stat);
         }
     }
@@ -163,7 +167,7 @@ fn a_process_runaway_is_stopped_with_everything_it_started() {
     );
     assert!(took < PROMPTLY, "{took:?}");
     assert_eq!(
-        running("check_forks"),
+        running("forks", "check_forks"),
         Vec::<String>::new(),
         "every worker is gone"
     );
@@ -317,6 +321,62 @@ fn a_passing_report_with_a_wrong_answer_to_the_checkers_own_input_is_not_trusted
     assert_eq!(code, 0, "{stdout}");
     assert!(
         stdout.starts_with("05/09 answers ......... PASS"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_passing_report_without_the_requests_behind_it_is_not_trusted() {
+    // The check passes whatever the learner's code did; the checker's own
+    // relay counted no requests where any passing run makes eight, eight
+    // at once.
+    let course = Course::new("served");
+    let (code, stdout, _) = run(&course, "served", &[]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with("05/10 served .......... NOT TRUSTED\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("the checker counted the requests itself, outside the check: 0 passed through it, at most 0 in flight at once, where any run that passes makes at least 8, 8 at once"),
+        "{stdout}"
+    );
+    // The same check, with code that fetches the eight pages at once
+    // through the URLs it was given: trusted.
+    let lib = course
+        .root()
+        .join("exercises/05_attacks/10_served/src/lib.rs");
+    std::fs::write(
+        &lib,
+        r#"//! Fetches every page at once, a thread each.
+use std::io::{Read, Write};
+
+/// Every page, fetched.
+pub fn fetch_all(urls: &[String]) -> Vec<String> {
+    let threads: Vec<_> = urls
+        .iter()
+        .cloned()
+        .map(|url| {
+            std::thread::spawn(move || {
+                let rest = url.strip_prefix("http://").unwrap();
+                let (host, path) = rest.split_once('/').unwrap();
+                let mut stream = std::net::TcpStream::connect(host).unwrap();
+                write!(stream, "GET /{path} HTTP/1.1\r\nhost: {host}\r\n\r\n").unwrap();
+                let mut answer = String::new();
+                stream.read_to_string(&mut answer).unwrap();
+                answer.split("\r\n\r\n").nth(1).unwrap_or("").to_owned()
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap()).collect()
+}
+"#,
+    )
+    .unwrap();
+    let (code, stdout, _) = run(&course, "served", &[]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.starts_with("05/10 served .......... PASS"),
         "{stdout}"
     );
 }

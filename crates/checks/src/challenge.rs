@@ -10,11 +10,19 @@
 //! it runs before `main`: the source rules refuse the attributes that could
 //! make it). A report that earns points with another answer, or none, is
 //! not trusted: its correctness was not the learner's code's.
+//!
+//! The I/O checks have no answer to compute, but their requests can be
+//! counted outside: run by the checker, their page URLs go through the
+//! checker's relay (`measured::server::route_through`), and `--expect`
+//! also prints [`served`]: the least traffic any run of the check makes
+//! through the relay before it can pass. A report that earns points with
+//! less behind it in the relay's count is not trusted either.
 
 use measured::mandelbrot::Mandelbrot;
 use measured::squares::SumOfSquares;
 
 use crate::cpu::CpuWork;
+use verdict::channel::Served;
 
 /// The digest of the right answer to `seed` for `exercise`, or `None` for
 /// an exercise without a challenge.
@@ -22,6 +30,41 @@ pub fn expected(exercise: &str, seed: u64) -> Option<String> {
     match exercise {
         crate::map_reduce::NAME | crate::scoped_sum::NAME => right::<SumOfSquares>(seed),
         crate::mandelbrot::NAME => right::<Mandelbrot>(seed),
+        _ => None,
+    }
+}
+
+/// The least traffic through the checker's relay that any run of
+/// `exercise`'s check makes before it can pass, or `None` for an exercise
+/// whose points do not rest on requests. Counted from the check's own
+/// code: every request of every round a passing run must have made (the
+/// checker's own requests on the way included, so that a report sent
+/// before the learner's rounds are done has too few), and a peak the
+/// relay's count cannot be below when the check's own count passed.
+pub fn served(exercise: &str) -> Option<Served> {
+    let count = |n: usize| n as u64;
+    match exercise {
+        // Every page once in each round, and a peak of exactly `WORKERS`
+        // at the server in one of them.
+        crate::download::NAME => Some(Served {
+            requests: count(crate::download::ROUNDS * crate::download::PAGES),
+            peak: count(crate::download::WORKERS),
+        }),
+        // Every page once on real sockets; passing speed needs overlap.
+        crate::gather::NAME => Some(Served {
+            requests: count(crate::gather::PAGES),
+            peak: 2,
+        }),
+        crate::bounded::NAME => Some(Served {
+            requests: count(crate::bounded::PAGES),
+            peak: 2,
+        }),
+        // In each round the checker fetches every page itself, crawls them
+        // itself, then your crawl fetches each once.
+        crate::crawler::NAME => Some(Served {
+            requests: count(3 * crate::crawler::ROUNDS * crate::crawler::PAGES),
+            peak: 2,
+        }),
         _ => None,
     }
 }

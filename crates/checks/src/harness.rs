@@ -25,8 +25,9 @@ static PANICS: Mutex<Vec<Panicked>> = Mutex::new(Vec::new());
 ///
 /// Started as `check_x --expect <challenge>` (by the checker, to verify a
 /// report's answer, [`crate::challenge`]) it prints the right answer's
-/// digest, or `none`, and runs nothing else: no check, none of the
-/// learner's code.
+/// digest, or `none`, then the least traffic a passing run sends through
+/// the checker's relay, if the exercise has one; and runs nothing else:
+/// no check, none of the learner's code.
 pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
     let mut args = std::env::args().skip(1);
     if args.next().as_deref() == Some(verdict::channel::EXPECT_ARG) {
@@ -35,9 +36,15 @@ pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
             .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
             .and_then(|seed| crate::challenge::expected(exercise, seed));
         println!("{}", digest.as_deref().unwrap_or("none"));
+        if let Some(served) = crate::challenge::served(exercise) {
+            println!("{}", served.line());
+        }
         return;
     }
     let channel = verdict::channel::Channel::take();
+    if let Some(relay) = channel.as_ref().and_then(verdict::channel::Channel::relay) {
+        measured::server::route_through(relay);
+    }
     if let Some(seed) = channel
         .as_ref()
         .and_then(verdict::channel::Channel::challenge)

@@ -13,11 +13,17 @@
 //! asking the server (the checks' pages live in the `references` crate,
 //! which no exercise can name). The latency is the server's to choose: a
 //! query string changes nothing. Anything else is a 404.
+//!
+//! Run by the checker, a check routes its page URLs through the checker's
+//! relay ([`route_through`]): `http://{relay}/{port}/page/{n}`. The relay,
+//! outside the check's process, passes each request on to this server and
+//! counts them itself, so the checker can hold a passing report against
+//! requests it saw made, which nothing in the check's process can change.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -31,6 +37,16 @@ use tokio::net::TcpSocket;
 use tokio::sync::oneshot;
 
 use crate::witness::InFlightWitness;
+
+/// The checker's relay, when the check runs under the checker.
+static RELAY: OnceLock<SocketAddr> = OnceLock::new();
+
+/// Routes every server's page URLs through `relay` from now on (the check
+/// harness calls it with the relay the checker named, before any server
+/// starts). Set once; later calls change nothing.
+pub fn route_through(relay: SocketAddr) {
+    let _ = RELAY.set(relay);
+}
 
 /// What a server answers for each page: its body and how long answering
 /// takes. Whoever starts the server provides it.
@@ -159,9 +175,13 @@ impl LatencyServer {
         self.addr
     }
 
-    /// The URL of page `n`.
+    /// The URL of page `n`: through the checker's relay when there is one
+    /// ([`route_through`]), else straight to this server.
     pub fn page_url(&self, n: usize) -> String {
-        format!("http://{}/page/{n}", self.addr)
+        match RELAY.get() {
+            Some(relay) => format!("http://{relay}/{}/page/{n}", self.addr.port()),
+            None => format!("http://{}/page/{n}", self.addr),
+        }
     }
 
     /// The configured latency.

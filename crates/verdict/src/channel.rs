@@ -8,7 +8,8 @@
 //!
 //! - [`SEAL_FD_ENV`]: the read end of a pipe holding this run's secret, a
 //!   random seal, on its first line, and a random challenge (hexadecimal)
-//!   on its second, then closed. The check harness reads it before any of
+//!   on its second, and, when the checker relays the check's HTTP requests
+//!   to count them itself, `relay <address>` on its third; then closed. The check harness reads it before any of
 //!   the learner's code runs, and closes it.
 //! - [`REPORT_FD_ENV`]: the write end of a pipe whose read end only the
 //!   checker holds. The harness moves it to a descriptor that is closed on
@@ -39,11 +40,47 @@ const SEAL_MAX: u64 = 256;
 /// code: `check_x --expect <challenge>` prints it, or `none`.
 pub const EXPECT_ARG: &str = "--expect";
 
+/// Starts the seal pipe's line that gives the checker's relay.
+pub const RELAY_LINE: &str = "relay ";
+/// Starts the `--expect` line that gives the least a passing run sends
+/// through the checker's relay.
+pub const SERVED_LINE: &str = "served ";
+
+/// Traffic through the checker's relay: requests, and the most in flight
+/// at once. Asked `--expect`, a check binary prints the least that any run
+/// of it makes before it can pass; a kept report holds what the relay saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Served {
+    /// Requests.
+    pub requests: u64,
+    /// The most requests in flight at once.
+    pub peak: u64,
+}
+
+impl Served {
+    /// Its `--expect` line.
+    pub fn line(&self) -> String {
+        format!("{SERVED_LINE}{} {}", self.requests, self.peak)
+    }
+
+    /// The `served` line of an `--expect` answer, if it has one.
+    pub fn find(answer: &str) -> Option<Served> {
+        answer.lines().find_map(|line| {
+            let mut numbers = line.strip_prefix(SERVED_LINE)?.split_whitespace();
+            Some(Served {
+                requests: numbers.next()?.parse().ok()?,
+                peak: numbers.next()?.parse().ok()?,
+            })
+        })
+    }
+}
+
 /// The check's end of the channel: the seal, and where the report goes.
 #[derive(Debug)]
 pub struct Channel {
     seal: String,
     challenge: Option<u64>,
+    relay: Option<std::net::SocketAddr>,
     report: File,
     taken: std::time::Instant,
 }
@@ -81,9 +118,13 @@ impl Channel {
         let challenge = lines
             .next()
             .and_then(|line| u64::from_str_radix(line.trim(), 16).ok());
+        let relay = lines
+            .next()
+            .and_then(|line| line.strip_prefix(RELAY_LINE)?.trim().parse().ok());
         (!seal.is_empty()).then_some(Channel {
             seal,
             challenge,
+            relay,
             report,
             taken: std::time::Instant::now(),
         })
@@ -99,6 +140,12 @@ impl Channel {
     /// seed of small work whose answer the checker verifies itself.
     pub fn challenge(&self) -> Option<u64> {
         self.challenge
+    }
+
+    /// The checker's relay for this run, if it runs one: page URLs should
+    /// go through it, so that the checker counts the requests itself.
+    pub fn relay(&self) -> Option<std::net::SocketAddr> {
+        self.relay
     }
 
     /// Seals `report`, adds what this process has spent so far, and sends
@@ -181,6 +228,22 @@ mod tests {
         let mut report = Report::new("x").with(Evidence::pass("correct", "all right"));
         report.seal = Some(seal.to_owned());
         report.to_json()
+    }
+
+    #[test]
+    fn the_least_traffic_a_pass_needs_is_found_in_an_expect_answer() {
+        let served = Served {
+            requests: 96,
+            peak: 8,
+        };
+        assert_eq!(served.line(), "served 96 8");
+        assert_eq!(
+            Served::find(&format!("none\n{}\n", served.line())),
+            Some(served)
+        );
+        assert_eq!(Served::find("none\n"), None);
+        assert_eq!(Served::find("none\nserved 96\n"), None);
+        assert_eq!(Served::find("served x 8"), None);
     }
 
     #[test]

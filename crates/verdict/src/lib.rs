@@ -378,6 +378,12 @@ pub struct Report {
     /// that earns points only when the two agree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge_answer: Option<String>,
+    /// The requests the checker's own relay passed on during the run
+    /// (requests, and the most in flight at once), written by the checker
+    /// after the run, outside the check: whatever a check puts here is
+    /// replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relayed: Option<channel::Served>,
 }
 
 /// Time a check's process had spent, by its own count, when it reported.
@@ -440,6 +446,7 @@ impl Report {
             seal: None,
             spent: None,
             challenge_answer: None,
+            relayed: None,
         }
     }
 

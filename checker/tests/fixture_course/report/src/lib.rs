@@ -11,9 +11,9 @@ use std::io::{Read, Write};
 use std::os::fd::FromRawFd;
 use std::time::Instant;
 
-/// The check's end of the checker's channel, when it opened one, and when
-/// it was taken.
-pub struct Channel(Option<(String, File)>, Instant, Option<u64>);
+/// The check's end of the checker's channel, when it opened one, when it
+/// was taken, the checker's challenge and the checker's relay.
+pub struct Channel(Option<(String, File)>, Instant, Option<u64>, Option<String>);
 
 impl Channel {
     /// Takes the channel: call it before any "learner" code runs. Asked
@@ -26,7 +26,7 @@ impl Channel {
         }
         let fd = |name: &str| std::env::var(name).ok()?.parse::<i32>().ok();
         let (Some(seal_fd), Some(report_fd)) = (fd("CHECK_SEAL_FD"), fd("CHECK_REPORT_FD")) else {
-            return Channel(None, Instant::now(), None);
+            return Channel(None, Instant::now(), None, None);
         };
         // Safety: called first in `main`, before any other thread exists.
         unsafe {
@@ -42,16 +42,28 @@ impl Channel {
         drop(seal_pipe);
         let report = inherited.try_clone().expect("the report pipe can be moved");
         drop(inherited);
-        // The seal is the first line; the challenge, in hex, the second.
+        // The seal is the first line; the challenge, in hex, the second;
+        // the relay's address, when the checker runs one, the third.
         let mut lines = seal.lines();
         let seal = lines.next().unwrap_or_default().trim().to_owned();
         let challenge = lines.next().and_then(|c| u64::from_str_radix(c.trim(), 16).ok());
-        Channel(Some((seal, report)), Instant::now(), challenge)
+        let relay = lines
+            .next()
+            .and_then(|r| r.strip_prefix("relay "))
+            .map(|r| r.trim().to_owned());
+        Channel(Some((seal, report)), Instant::now(), challenge, relay)
     }
 
     /// The checker's challenge for this run, if it sent one.
     pub fn challenge(&self) -> Option<u64> {
         self.2
+    }
+
+    /// The checker's relay for this run (`127.0.0.1:port`), if it runs
+    /// one: requests sent to `http://{relay}/{server port}/...` reach the
+    /// server on that port, counted by the checker.
+    pub fn relay(&self) -> Option<&str> {
+        self.3.as_deref()
     }
 
     /// The seal and the report's descriptor themselves: what code that
