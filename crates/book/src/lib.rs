@@ -7,7 +7,7 @@
 //! compiles it.
 
 pub mod browser;
-pub mod quiz;
+pub mod measure;
 pub mod scan;
 pub mod sources;
 
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use mdbook_driver::MDBook;
 
-pub use quiz::QuizPreprocessor;
+pub use book_preprocessors::{QuizPreprocessor, figures, quiz};
 
 /// The course's root: the folder with `book.toml`, found from this crate.
 pub fn course_root() -> PathBuf {
@@ -35,7 +35,10 @@ pub fn load(root: &Path, out: Option<&Path>) -> Result<MDBook> {
     if let Some(out) = out {
         book.config.build.build_dir = out.to_owned();
     }
+    // The same preprocessors book.toml declares for the mdbook CLI, in
+    // this process: each replaces the command of its name.
     book.with_preprocessor(QuizPreprocessor);
+    book.with_preprocessor(figures::FigurePreprocessor);
     Ok(book)
 }
 
@@ -71,6 +74,7 @@ pub fn problems(built: &Path) -> Result<Vec<String>> {
     }
     for (path, page) in site.reader_pages() {
         for leftover in [
+            "{{#figure",
             "{{#include",
             "{{#quiz",
             "{{#rustdoc_include",

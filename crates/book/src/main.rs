@@ -46,9 +46,30 @@ enum Command {
     Test,
     /// Pages and words per chapter, from the sources (builds nothing).
     Stats,
+    /// Measure the book's figures on this machine (run it quiet, with
+    /// `--release`) and print them; with `--write`, replace
+    /// src/figures.toml and the spawn-costs chart with them.
+    Figures {
+        /// Write src/figures.toml and src/09_choosing/spawn_costs.svg.
+        #[arg(long)]
+        write: bool,
+    },
 }
 
 fn main() -> ExitCode {
+    // The process whose start the figures measure: it exits at once.
+    match std::env::args().nth(1).as_deref() {
+        Some(book::measure::EXIT_AT_ONCE) => return ExitCode::SUCCESS,
+        Some(book::measure::THREAD_PROBE) => {
+            book::measure::thread_probe();
+            return ExitCode::SUCCESS;
+        }
+        Some(book::measure::ONE_TASK) => {
+            book::measure::one_task();
+            return ExitCode::SUCCESS;
+        }
+        _ => {}
+    }
     tracing_subscriber::fmt()
         .with_max_level(tracing::Level::WARN)
         .with_target(false)
@@ -60,6 +81,7 @@ fn main() -> ExitCode {
         Command::Serve { port } => serve(cli.out.as_deref(), port).map(|()| true),
         Command::Test => test(cli.out.as_deref()),
         Command::Stats => stats().map(|()| true),
+        Command::Figures { write } => figures(write).map(|()| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -106,6 +128,26 @@ fn stats() -> Result<()> {
         .values()
         .fold((0, 0), |(p, w), (pp, ww)| (p + pp, w + ww));
     println!("{:<16} {pages:>5} {words:>7}", "all");
+    Ok(())
+}
+
+/// Measures the figures, prints them, and writes them with `write`.
+fn figures(write: bool) -> Result<()> {
+    if cfg!(debug_assertions) {
+        eprintln!("warning: a debug build: measure with `cargo run --release -p book -- figures`");
+    }
+    let (figures, bars) = book::measure::measure(&mut |step| eprintln!("measuring {step}"))?;
+    println!("{}", figures.machine.summary());
+    for (name, figure) in &figures.figures {
+        println!("{name:<22} {:<16} {}", figure.value, figure.what);
+    }
+    if write {
+        let src = course_root().join("src");
+        std::fs::write(src.join(book::figures::FILE), figures.to_toml()?)?;
+        let chart = src.join("09_choosing/spawn_costs.svg");
+        std::fs::write(&chart, book::measure::chart_svg(&bars, &figures.machine))?;
+        println!("wrote src/{} and {}", book::figures::FILE, chart.display());
+    }
     Ok(())
 }
 

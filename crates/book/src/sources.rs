@@ -83,6 +83,18 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
         }
     }
 
+    // Every figure of "this machine" comes from src/figures.toml.
+    match crate::figures::Figures::read(root) {
+        Ok(figures) => {
+            let mut texts = Vec::new();
+            for page in pages(root)? {
+                texts.push((page.clone(), std::fs::read_to_string(src.join(&page))?));
+            }
+            found.extend(crate::figures::hard_coded(&figures, &texts));
+        }
+        Err(e) => found.push(format!("{e:#}")),
+    }
+
     // Pages that look like exercise pages must be exercises.
     for page in pages(root)? {
         let Some((chapter, file)) = page.split_once('/') else {
@@ -135,7 +147,7 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
         .collect();
     for file in files(&src, "toml")? {
         let rel = PathBuf::from(relative(&src, &file));
-        if !used.contains(&rel) {
+        if rel != Path::new(crate::figures::FILE) && !used.contains(&rel) {
             found.push(format!("src/{}: a quiz no page shows", rel.display()));
         }
     }
