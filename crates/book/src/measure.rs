@@ -110,7 +110,7 @@ fn middle(mut times: Vec<Duration>) -> (Duration, Duration) {
 /// `d` as the pages print it: two significant figures at most.
 pub fn show(d: Duration) -> String {
     let (value, unit) = unit_of(d);
-    format!("{} {unit}", digits(value, d))
+    format!("{} {unit}", digits(value))
 }
 
 fn unit_of(d: Duration) -> (f64, &'static str) {
@@ -125,7 +125,7 @@ fn unit_of(d: Duration) -> (f64, &'static str) {
 }
 
 /// One decimal below 10 of the unit, none above.
-fn digits(value: f64, _d: Duration) -> String {
+fn digits(value: f64) -> String {
     if value < 10.0 {
         format!("{value:.1}")
     } else {
@@ -138,7 +138,7 @@ fn digits(value: f64, _d: Duration) -> String {
 pub fn show_range((low, high): (Duration, Duration)) -> String {
     let (top, unit) = unit_of(high);
     let scale = top / high.as_secs_f64().max(1e-12);
-    let (a, b) = (digits(low.as_secs_f64() * scale, low), digits(top, high));
+    let (a, b) = (digits(low.as_secs_f64() * scale), digits(top));
     if a == b {
         format!("about {b} {unit}")
     } else {
@@ -494,6 +494,22 @@ struct PythonTimes {
     spawn: Vec<Duration>,
 }
 
+/// What both Python scripts start with: `op` timed `count` times over
+/// `n` repetitions, after one unmeasured round, as seconds per repetition.
+const PYTHON_BATCHES: &str = r#"
+import json, time
+
+def batches(n, op, count=9):
+    op()
+    out = []
+    for _ in range(count):
+        t = time.perf_counter()
+        for _ in range(n):
+            op()
+        out.append((time.perf_counter() - t) / n)
+    return out
+"#;
+
 /// Python's threads and tasks, timed by Python itself.
 const PYTHON_UNITS: &str = r#"
 import asyncio, json, platform, threading, time
@@ -505,16 +521,6 @@ def thread():
     t = threading.Thread(target=noop)
     t.start()
     t.join()
-
-def batches(n, op, count=9):
-    op()
-    out = []
-    for _ in range(count):
-        t = time.perf_counter()
-        for _ in range(n):
-            op()
-        out.append((time.perf_counter() - t) / n)
-    return out
 
 async def tasks(n, count=9):
     async def empty():
@@ -543,16 +549,6 @@ import json, multiprocessing as mp, time
 
 def noop():
     pass
-
-def batches(n, op, count=9):
-    op()
-    out = []
-    for _ in range(count):
-        t = time.perf_counter()
-        for _ in range(n):
-            op()
-        out.append((time.perf_counter() - t) / n)
-    return out
 
 def worker(ctx):
     def start():
@@ -591,7 +587,7 @@ struct PythonWorkers {
 fn python<T: serde::de::DeserializeOwned>(script: &str) -> Result<T> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join("figures.py");
-    std::fs::write(&path, script)?;
+    std::fs::write(&path, format!("{PYTHON_BATCHES}{script}"))?;
     let output = Command::new("python3")
         .arg(&path)
         .stderr(Stdio::inherit())
