@@ -27,6 +27,7 @@ pub const REGENERATE: &str = "cargo run -p checker -- manifest --write";
 /// Folders whose every file is protected, relative to the course root.
 const PROTECTED_DIRS: &[&str] = &[
     "crates/checks",
+    "crates/course_model",
     "crates/measured",
     "crates/references",
     "crates/source_rules",

@@ -12,13 +12,11 @@ mod build;
 mod cli;
 mod commands;
 mod contain;
-mod course;
 mod exit_codes;
 mod gradebook;
 mod integrity;
 mod interrupt;
 mod keys;
-mod label;
 mod limits;
 mod outcome;
 mod process;
@@ -31,6 +29,9 @@ mod state;
 mod style;
 mod submission;
 mod timestamp;
+
+/// The course model, shared with the book and the tests.
+use course_model as course;
 
 use app::{App, UnknownExercise};
 use clap::Parser;

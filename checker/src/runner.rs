@@ -46,7 +46,9 @@ impl CheckTarget {
             },
             crate_dir,
             timeout: exercise.timeout(&course.info),
-            rules: Some(exercise.rules()),
+            rules: Some(source_rules::Rules {
+                memory_ordering: exercise.reads_for(crate::course::SourceRule::MemoryOrdering),
+            }),
         }
     }
 }

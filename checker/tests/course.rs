@@ -80,18 +80,11 @@ fn grade(args: &[&str]) -> Value {
 
 /// The exercise folders as `course.toml` lists them, by name.
 fn exercise_dirs() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
-    let course: toml::Table = text.parse().unwrap();
-    course["exercise"]
-        .as_array()
+    course_model::Course::load(&course_root())
         .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["name"].as_str().unwrap().to_owned(),
-                e["dir"].as_str().unwrap().to_owned(),
-            )
-        })
+        .exercises
+        .into_iter()
+        .map(|e| (e.name, e.dir))
         .collect()
 }
 

@@ -48,24 +48,15 @@ fn course_root() -> PathBuf {
 
 /// Each exercise's `dir` and the rules `course.toml` gives it.
 fn exercises() -> Vec<(String, Rules)> {
-    let text = std::fs::read_to_string(course_root().join("course.toml")).unwrap();
-    let course: toml::Table = toml::from_str(&text).unwrap();
-    course["exercise"]
-        .as_array()
+    course_model::Course::load(&course_root())
         .unwrap()
-        .iter()
+        .exercises
+        .into_iter()
         .map(|e| {
-            let named = |rule: &str| {
-                e.get("source_rules")
-                    .and_then(|r| r.as_array())
-                    .is_some_and(|r| r.iter().any(|r| r.as_str() == Some(rule)))
+            let rules = Rules {
+                memory_ordering: e.reads_for(course_model::SourceRule::MemoryOrdering),
             };
-            (
-                e["dir"].as_str().unwrap().to_owned(),
-                Rules {
-                    memory_ordering: named("memory_ordering"),
-                },
-            )
+            (e.dir, rules)
         })
         .collect()
 }

@@ -101,7 +101,7 @@ pub fn expectations(root: &Path, site: &Path) -> Result<browser::Expect> {
         .chapters()
         .map(|c| c.name.clone())
         .collect::<Vec<_>>();
-    let course = sources::Course::read(root)?;
+    let course = sources::course(root)?;
     let scanned = scan::Site::read(site)?;
     let pages: Vec<String> = scanned.reader_pages().map(|(p, _)| p.clone()).collect();
     let quiz_page = scanned

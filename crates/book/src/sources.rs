@@ -7,36 +7,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
-use serde::Deserialize;
 
 use crate::quiz::{self, Quiz};
 use crate::scan::{files, relative};
 
-/// What the book needs of course.toml.
-#[derive(Debug, Deserialize)]
-pub struct Course {
-    /// The exercises, in order.
-    #[serde(rename = "exercise")]
-    pub exercises: Vec<Exercise>,
-}
+/// The course model: `course.toml`, read as the checker reads it.
+pub use course_model::{Course, Exercise};
 
-/// One exercise of course.toml.
-#[derive(Debug, Deserialize)]
-pub struct Exercise {
-    /// Its short name (`cargo run -p checker -- run <name>`).
-    pub name: String,
-    /// `NN_topic/NN_name`: its crate under exercises/ and its page under src/.
-    pub dir: String,
-}
-
-impl Course {
-    /// Reads `course.toml` at `root`.
-    pub fn read(root: &Path) -> Result<Course> {
-        let path = root.join("course.toml");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-    }
+/// Reads `course.toml` at `root`.
+pub fn course(root: &Path) -> Result<Course> {
+    Ok(Course::load(root)?)
 }
 
 /// The book's Markdown pages under `root/src`, as paths relative to it.
@@ -50,7 +30,7 @@ pub fn pages(root: &Path) -> Result<Vec<String>> {
 
 /// Every mismatch between the book and the course model, one line each.
 pub fn problems(root: &Path) -> Result<Vec<String>> {
-    let course = Course::read(root)?;
+    let course = course(root)?;
     let src = root.join("src");
     let summary = std::fs::read_to_string(src.join("SUMMARY.md")).context("reading SUMMARY.md")?;
     let names: Vec<&str> = course.exercises.iter().map(|e| e.name.as_str()).collect();

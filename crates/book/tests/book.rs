@@ -40,7 +40,7 @@ fn the_book_loads_nothing_from_outside_and_every_link_lands() {
 fn every_page_and_quiz_is_built() {
     let site = book::scan::Site::read(built()).unwrap();
     let root = book::course_root();
-    let course = book::sources::Course::read(&root).unwrap();
+    let course = book::sources::course(&root).unwrap();
     for ex in &course.exercises {
         assert!(
             site.pages.contains_key(&format!("{}.html", ex.dir)),

@@ -5,8 +5,14 @@
 //! `exercises/D` (package `N`, check binary `check_N`), the answered one is
 //! `solutions/D` (package `N_solution`, binary `check_N_solution`), the book
 //! page is `src/D.md`, and the label is the numeric prefixes of `D`, `03/01`.
+//!
+//! The checker, the book and the tests all read `course.toml` through this
+//! crate, and an unknown key is an error: a typo such as `hint = [...]`
+//! must not silently leave an exercise without hints.
 
-use crate::label::{check_name, label_of};
+pub mod label;
+
+pub use label::{check_name, label_of};
 use serde::Deserialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -94,6 +100,7 @@ impl std::error::Error for CourseError {
 
 /// `course.toml` as written.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CourseFile {
     format_version: u32,
     course: CourseInfo,
@@ -103,6 +110,7 @@ struct CourseFile {
 
 /// The `[course]` table.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CourseInfo {
     /// The course's title, shown above the progress.
     pub title: String,
@@ -120,6 +128,7 @@ fn default_editable() -> Vec<String> {
 
 /// One `[[exercise]]` entry.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Exercise {
     /// Short name: the cargo package and the key in the progress file.
     pub name: String,
@@ -156,11 +165,9 @@ pub enum SourceRule {
 }
 
 impl Exercise {
-    /// The rules its sources are read for before they are built.
-    pub fn rules(&self) -> source_rules::Rules {
-        source_rules::Rules {
-            memory_ordering: self.source_rules.contains(&SourceRule::MemoryOrdering),
-        }
+    /// Whether its sources are read for this rule before they are built.
+    pub fn reads_for(&self, rule: SourceRule) -> bool {
+        self.source_rules.contains(&rule)
     }
 
     /// The label shown to the learner, e.g. `03/01`.
@@ -225,6 +232,11 @@ pub struct Course {
 }
 
 impl Course {
+    /// Loads the course whose `course.toml` is in `root`.
+    pub fn load(root: &Path) -> Result<Course, CourseError> {
+        Course::find(root, Some(Path::new(".")))
+    }
+
     /// Loads the course at `explicit`, or the first one found searching up
     /// from `start`.
     pub fn find(start: &Path, explicit: Option<&Path>) -> Result<Course, CourseError> {
@@ -373,8 +385,8 @@ source_rules = ["memory_ordering"]
         assert_eq!(download.timeout(&course.info), Duration::from_secs(30));
         let pool = &course.exercises[1];
         assert_eq!(pool.timeout(&course.info), Duration::from_secs(60));
-        assert!(pool.rules().memory_ordering);
-        assert!(!download.rules().memory_ordering);
+        assert!(pool.reads_for(SourceRule::MemoryOrdering));
+        assert!(!download.reads_for(SourceRule::MemoryOrdering));
         assert_eq!(course.total_points(), 30);
     }
 
@@ -428,6 +440,30 @@ source_rules = ["memory_ordering"]
                 .to_string()
                 .contains("exercise `pool`")
         );
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_that_names_it() {
+        // `hint` for `hints`: without deny_unknown_fields the exercise would
+        // silently have no hints.
+        let typo = GOOD.replace("hints = [", "hint = [");
+        let err = parse(&typo).unwrap_err().to_string();
+        assert!(err.contains("unknown field `hint`"), "{err}");
+        let course = GOOD.replace("timeout_secs = 30", "timeout_secs = 30\ntimeout = 5");
+        let err = parse(&course).unwrap_err().to_string();
+        assert!(err.contains("unknown field `timeout`"), "{err}");
+        let top = format!("{GOOD}\n[extra]\nx = 1\n");
+        let err = parse(&top).unwrap_err().to_string();
+        assert!(err.contains("unknown field `extra`"), "{err}");
+    }
+
+    #[test]
+    fn load_reads_the_course_in_its_root() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(COURSE_FILE), GOOD).unwrap();
+        let course = Course::load(dir.path()).unwrap();
+        assert_eq!(course.exercises.len(), 2);
+        assert!(Course::load(&dir.path().join("nowhere")).is_err());
     }
 
     #[test]
