@@ -105,12 +105,49 @@ pub enum Command {
     /// which need it; refreshes Cargo.lock and integrity.toml. Commit the
     /// result to the template repository.
     StripSolutions,
+    /// For course authors: add an exercise, and check that the course is
+    /// whole.
+    #[command(subcommand)]
+    Dev(DevCommand),
     /// For course authors: check the files learners must not change against
     /// integrity.toml, or write it anew with --write.
     Manifest {
         /// Write integrity.toml from the files as they are now.
         #[arg(long)]
         write: bool,
+    },
+}
+
+/// The course authors' subcommands.
+#[derive(Debug, Subcommand)]
+pub enum DevCommand {
+    /// Write a new exercise into every place the course needs one: its
+    /// exercise and solution crates, its checks module, its book page,
+    /// its course.toml entry and a first wrong version with its test row.
+    /// It builds at once; `dev check` lists what is left to write.
+    New {
+        /// Its folder under exercises/ and solutions/: `NN_topic/NN_name`.
+        dir: String,
+        /// Its name (the package and the progress key); default: the
+        /// folder's last part without its number.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its title; default: made from the name.
+        #[arg(long)]
+        title: Option<String>,
+        /// The points it is worth.
+        #[arg(long, default_value_t = 10)]
+        points: u32,
+    },
+    /// The course's own gate: every exercise has its crates, checks, page,
+    /// hints and marked, tested wrong versions; nothing is left as a
+    /// placeholder; integrity.toml is current; then every solution passes,
+    /// every exercise as shipped fails for its intended reason, every wrong
+    /// version fails its tests and the book builds.
+    Check {
+        /// Only what can be read: run no check, test or book build.
+        #[arg(long)]
+        no_runs: bool,
     },
 }
 

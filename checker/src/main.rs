@@ -93,6 +93,23 @@ fn run() -> anyhow::Result<u8> {
         }
         Some(Command::Manifest { write }) => commands::manifest::manifest(&app, out, write)?,
         Some(Command::StripSolutions) => commands::strip::strip_solutions(&app, out)?,
+        Some(Command::Dev(cli::DevCommand::New {
+            dir,
+            name,
+            title,
+            points,
+        })) => {
+            let ask = commands::dev::NewExercise {
+                dir,
+                name,
+                title,
+                points,
+            };
+            commands::dev::new(&app, out, &ask)?
+        }
+        Some(Command::Dev(cli::DevCommand::Check { no_runs })) => {
+            commands::dev::check(&app, out, !no_runs)?
+        }
     };
     out.flush()?;
     Ok(grade.exit_code())

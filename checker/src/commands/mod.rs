@@ -1,5 +1,6 @@
 //! The subcommands, one module each.
 
+pub mod dev;
 pub mod doctor;
 pub mod grade;
 pub mod hint;

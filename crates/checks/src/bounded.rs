@@ -74,7 +74,7 @@ fn limit_evidence(stats: &ServerStats, on: &str) -> (Evidence, Option<&'static s
         (
             Evidence::fail("within the limit", line),
             Some(
-                "Fewer requests ran at once than the server allows: start a new request as soon as one finishes, up to `limit` at a time (a semaphore with `limit` permits, or `buffered(limit)`).",
+                "Fewer requests ran at once than the server allows: start a new request as soon as one finishes, up to `limit` at a time (a semaphore with `limit` permits, or `buffer_unordered(limit)`).",
             ),
         )
     } else {
@@ -84,8 +84,9 @@ fn limit_evidence(stats: &ServerStats, on: &str) -> (Evidence, Option<&'static s
 
 /// The virtual time of a sliding window of `limit` over pages of
 /// `latencies` in input order: each page starts as soon as a slot frees
-/// (a semaphore, `buffered(limit)`, `limit` workers on one queue all give
-/// this).
+/// (a semaphore, `buffer_unordered(limit)`, `limit` workers on one queue
+/// all give this; `buffered(limit)` does not: a finished request keeps its
+/// slot until every request before it has finished too).
 pub(crate) fn window_time(latencies: &[Duration], limit: usize) -> Duration {
     let mut free = vec![Duration::ZERO; limit.max(1)];
     for &l in latencies {
@@ -115,11 +116,11 @@ pub(crate) fn judge_window(
         Ok(())
     } else if virtual_time + Duration::from_millis(1) >= waves {
         Err(
-            "The peak was right, but the slots sat idle in between: waiting for a whole group of `limit` requests before starting the next group (waves, `chunks(limit)` then `join_all`) makes every group wait for its slowest request. Start the next request as soon as any one finishes: a semaphore with `limit` permits, or `buffered(limit)`.",
+            "The peak was right, but the slots sat idle in between: waiting for a whole group of `limit` requests before starting the next group (waves, `chunks(limit)` then `join_all`) makes every group wait for its slowest request. Start the next request as soon as any one finishes: a semaphore with `limit` permits, or `buffer_unordered(limit)`.",
         )
     } else {
         Err(
-            "The peak was right, but some slots sat idle while requests were waiting: a fixed share of the URLs per slot (or per task) leaves a slot with slow pages behind while the others are done. Let every request take the first free slot: a semaphore with `limit` permits, or `buffered(limit)`.",
+            "The peak was right, but some slots sat idle while requests were waiting: a fixed share of the URLs per slot (or per task) leaves a slot with slow pages behind while the others are done, and `buffered(limit)` keeps a finished request in its slot until every request before it has finished. Let every request take the first free slot: a semaphore with `limit` permits, or `buffer_unordered(limit)` (then put the results back in URL order).",
         )
     }
 }

@@ -398,6 +398,10 @@ fixtures! {
         "../../../solutions/06_async/02_bounded/wrong/permit_dropped.rs",
         |f| checks::bounded::check(f::fetch_bounded),
         "within the limit", "`let _ = ...` drops it at once";
+    bounded_in_order_slots:
+        "../../../solutions/06_async/02_bounded/wrong/in_order_slots.rs",
+        |f| checks::bounded::check(f::fetch_bounded),
+        "concurrent", "`buffered(limit)` keeps a finished request in its slot";
     bounded_one_at_a_time:
         "../../../solutions/06_async/02_bounded/wrong/one_at_a_time.rs",
         |f| checks::bounded::check(f::fetch_bounded),
@@ -603,6 +607,9 @@ fixtures! {
 }
 
 rights! {
+    right_bounded_buffer_unordered:
+        "../../../solutions/06_async/02_bounded/right/buffer_unordered.rs",
+        |f| checks::bounded::check(f::fetch_bounded);
     right_mandelbrot_row_counter:
         "../../../solutions/04_parallelism/02_mandelbrot/right/row_counter.rs",
         |f| checks::mandelbrot::check(f::render);

@@ -151,6 +151,12 @@ pub struct Exercise {
     /// fails, a data race that no run on x86 can show.
     #[serde(default)]
     pub source_rules: Vec<SourceRule>,
+    /// For an exercise that ships with working-but-wrong code (the bug the
+    /// learner is asked to fix) instead of a `todo!()`: words the diagnosis
+    /// of the exercise as shipped must contain. `dev check` and the course's
+    /// tests hold every other exercise to stopping at its `todo!()`.
+    #[serde(default)]
+    pub ships_with_a_bug: Option<String>,
     /// `03/01`, derived from `dir` when the course is loaded.
     #[serde(skip)]
     label: String,
@@ -357,6 +363,7 @@ title = "Pool"
 points = 20
 timeout_secs = 60
 source_rules = ["memory_ordering"]
+ships_with_a_bug = "lost"
 "#;
 
     fn parse(text: &str) -> Result<Course, CourseError> {
@@ -387,6 +394,8 @@ source_rules = ["memory_ordering"]
         assert_eq!(pool.timeout(&course.info), Duration::from_secs(60));
         assert!(pool.reads_for(SourceRule::MemoryOrdering));
         assert!(!download.reads_for(SourceRule::MemoryOrdering));
+        assert_eq!(pool.ships_with_a_bug.as_deref(), Some("lost"));
+        assert_eq!(download.ships_with_a_bug, None);
         assert_eq!(course.total_points(), 30);
     }
 
