@@ -29,6 +29,7 @@
 //! waits and kills the check's process group; only processes that left
 //! the group can outlive it there.
 
+use rustix::process::{Pid, Signal, WaitOptions};
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::Path;
@@ -162,9 +163,8 @@ pub fn usage_under(root: i32) -> Option<Usage> {
 pub fn become_subreaper() -> bool {
     #[cfg(target_os = "linux")]
     {
-        // Safety: prctl with PR_SET_CHILD_SUBREAPER takes one integer
-        // argument and touches no memory of ours.
-        unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 }
+        // Any pid turns it on (the kernel reads the argument as a flag).
+        rustix::process::set_child_subreaper(Some(rustix::process::getpid())).is_ok()
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -180,17 +180,21 @@ pub fn become_subreaper() -> bool {
 /// program it starts is dumpable again after `exec`. Linux only.
 pub fn close_to_others() {
     #[cfg(target_os = "linux")]
-    // Safety: prctl with PR_SET_DUMPABLE takes one integer argument and
-    // touches no memory of ours.
-    unsafe {
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    {
+        use rustix::process::{DumpableBehavior, set_dumpable_behavior};
+        let _ = set_dumpable_behavior(DumpableBehavior::NotDumpable);
     }
 }
 
 /// This process's id.
 pub fn own_pid() -> i32 {
-    // Safety: getpid has no preconditions.
-    unsafe { libc::getpid() }
+    rustix::process::getpid().as_raw_pid()
+}
+
+/// This process's parent's id: 0 where the parent is outside this
+/// process's pid namespace, as `getppid` says.
+fn parent_pid() -> i32 {
+    Pid::as_raw(rustix::process::getppid())
 }
 
 /// Kills every process under `root` with SIGKILL, and `group` (a process
@@ -201,12 +205,9 @@ pub fn sweep(root: i32, group: Option<i32>) -> usize {
     let until = Instant::now() + SWEEP_WITHIN;
     let mut killed = std::collections::HashSet::new();
     loop {
-        if let Some(group) = group.filter(|&g| g > 0) {
-            // Safety: kill has no memory-safety preconditions; a group that
-            // is gone makes it return ESRCH.
-            unsafe {
-                libc::kill(-group, libc::SIGKILL);
-            }
+        // A group that is gone makes the kill fail with ESRCH.
+        if let Some(group) = group.filter(|&g| g > 0).and_then(Pid::from_raw) {
+            let _ = rustix::process::kill_process_group(group, Signal::KILL);
         }
         let Some(all) = scan() else {
             break;
@@ -215,18 +216,15 @@ pub fn sweep(root: i32, group: Option<i32>) -> usize {
         let live: Vec<&Proc> = under.iter().filter(|p| !p.zombie).collect();
         for proc in &live {
             killed.insert(proc.pid);
-            // Safety: as above.
-            unsafe {
-                libc::kill(proc.pid, libc::SIGKILL);
+            if let Some(pid) = Pid::from_raw(proc.pid) {
+                let _ = rustix::process::kill_process(pid, Signal::KILL);
             }
         }
         // Wait for our own children among them (the others are waited for
         // by their parents, or come to us once those die).
         for proc in under.iter().filter(|p| p.ppid == root) {
-            let mut status = 0;
-            // Safety: waitpid writes one int into `status`.
-            unsafe {
-                libc::waitpid(proc.pid, &mut status, libc::WNOHANG);
+            if let Some(pid) = Pid::from_raw(proc.pid) {
+                let _ = rustix::process::waitpid(Some(pid), WaitOptions::NOHANG);
             }
         }
         if under.is_empty() || Instant::now() >= until {
@@ -306,14 +304,14 @@ fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
     close_to_others();
     become_subreaper();
     let me = own_pid();
-    // Safety: getppid has no preconditions.
-    let parent = unsafe { libc::getppid() };
+    let parent = parent_pid();
     let _ = std::fs::remove_file(kept_path);
     let mut command = std::process::Command::new(exe);
     command.args(args).process_group(0);
     // Safety: the closure runs in the child between fork and exec, where
-    // only async-signal-safe calls are allowed: two system calls with
-    // values known before the fork, no allocation.
+    // only async-signal-safe calls are allowed: system calls with values
+    // known before the fork, no allocation (an error is an errno, which
+    // `std::io::Error` holds without allocating).
     unsafe {
         use std::os::unix::process::CommandExt;
         command.pre_exec(move || {
@@ -321,10 +319,11 @@ fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
             {
                 // Dies with the keeper; and if the keeper died already
                 // (before this call took effect), does not start.
-                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                if libc::getppid() != me {
+                rustix::process::set_parent_process_death_signal(Some(Signal::KILL))?;
+                if parent_pid() != me {
+                    // libc: rustix has no `_exit` outside its runtime API,
+                    // and `std::process::exit` runs exit handlers, which a
+                    // child between fork and exec must not.
                     libc::_exit(ORPHANED);
                 }
             }
@@ -343,6 +342,8 @@ fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
     let check = child.id() as i32;
     let ended = loop {
         let mut status = 0;
+        // libc: rustix has no `wait4`, and only it gives the check's own
+        // resource usage (its CPU time) with its exit status.
         // Safety: rusage is plain data; wait4 fills it and `status`.
         let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
         // Everything that has ended: the check, and orphans that came here.
@@ -360,8 +361,7 @@ fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
         if let Some(found) = found {
             break found;
         }
-        // Safety: getppid has no preconditions.
-        if unsafe { libc::getppid() } != parent {
+        if parent_pid() != parent {
             // The checker is gone: nobody will read a result.
             sweep(me, Some(check));
             return ORPHANED;
@@ -450,8 +450,7 @@ mod tests {
 
     #[test]
     fn this_process_is_under_its_parent() {
-        // Safety: getppid has no preconditions.
-        let parent = unsafe { libc::getppid() };
+        let parent = parent_pid();
         if let Some(all) = scan() {
             assert!(tree(&all, parent).iter().any(|p| p.pid == own_pid()));
         }

@@ -16,6 +16,8 @@ extern "C" fn on_sigint(_signal: libc::c_int) {
 /// Installs the handler for SIGINT, SIGTERM and SIGHUP. Without it they
 /// would end the checker at once, before it ends the running check.
 pub fn install() {
+    // libc: rustix has no `sigaction` (only its runtime API, for programs
+    // without a C library, installs handlers).
     // Safety: `sigaction` is given a zeroed, then filled, struct that lives
     // for the call, and a handler that only stores to an atomic, which is
     // async-signal-safe.

@@ -1,44 +1,35 @@
 //! Single key presses without Enter: non-canonical terminal mode, restored
 //! when dropped, and a thread that reads standard input byte by byte.
 
+use rustix::termios::{
+    LocalModes, OptionalActions, SpecialCodeIndex, Termios, tcgetattr, tcsetattr,
+};
 use std::io::Read;
 
 /// The terminal in non-canonical, no-echo mode until dropped. Ctrl-C still
 /// sends SIGINT (ISIG stays on), which the checker handles.
 pub struct RawMode {
-    original: libc::termios,
+    original: Termios,
 }
 
 impl RawMode {
-    /// Switches standard input's terminal to key-at-a-time input.
+    /// Switches standard input's terminal to key-at-a-time input. Fails if
+    /// standard input is not a terminal.
     pub fn enable() -> std::io::Result<RawMode> {
-        // Safety: `termios` is plain data; tcgetattr fills it completely
-        // before it is read, and fails cleanly if stdin is not a terminal.
-        let original = unsafe {
-            let mut original: libc::termios = std::mem::zeroed();
-            if libc::tcgetattr(libc::STDIN_FILENO, &mut original) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            original
-        };
-        let mut raw = original;
-        raw.c_lflag &= !(libc::ICANON | libc::ECHO);
-        raw.c_cc[libc::VMIN] = 1;
-        raw.c_cc[libc::VTIME] = 0;
-        // Safety: `raw` is a valid termios copied from the terminal's own.
-        if unsafe { libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &raw) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
+        let original = tcgetattr(std::io::stdin())?;
+        let mut raw = original.clone();
+        raw.local_modes &= !(LocalModes::ICANON | LocalModes::ECHO);
+        raw.special_codes[SpecialCodeIndex::VMIN] = 1;
+        raw.special_codes[SpecialCodeIndex::VTIME] = 0;
+        tcsetattr(std::io::stdin(), OptionalActions::Now, &raw)?;
         Ok(RawMode { original })
     }
 }
 
 impl Drop for RawMode {
     fn drop(&mut self) {
-        // Safety: restores the settings read in `enable`.
-        unsafe {
-            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &self.original);
-        }
+        // Restores the settings read in `enable`.
+        let _ = tcsetattr(std::io::stdin(), OptionalActions::Now, &self.original);
     }
 }
 

@@ -28,6 +28,7 @@
 //! - **file size**: `RLIMIT_FSIZE`, inherited like `RLIMIT_DATA`: a write
 //!   past it fails and the kernel sends `SIGXFSZ`, which ends the process.
 
+use rustix::process::{Resource, Rlimit};
 use std::time::Duration;
 
 /// Overrides [`OUTPUT_BYTES`], in MiB.
@@ -114,6 +115,7 @@ pub fn memory_for(ram: Option<u64>) -> u64 {
 
 /// The machine's memory in bytes, when it says.
 fn physical_memory() -> Option<u64> {
+    // libc: rustix has no `sysconf`, and its `sysinfo` is Linux only.
     // Safety: sysconf has no preconditions; it returns -1 for an unknown
     // name.
     let (pages, size) = unsafe {
@@ -125,33 +127,17 @@ fn physical_memory() -> Option<u64> {
     (pages > 0 && size > 0).then(|| pages as u64 * size as u64)
 }
 
-/// A resource `setrlimit` limits (its type differs between C libraries).
-#[cfg(target_os = "linux")]
-pub type Resource = libc::__rlimit_resource_t;
-/// A resource `setrlimit` limits (its type differs between C libraries).
-#[cfg(not(target_os = "linux"))]
-pub type Resource = libc::c_int;
-
 /// What `setrlimit(resource)` is given in the child: `bytes`, or the hard
 /// limit already in force if that is lower (raising it needs privileges).
-pub fn rlimit(resource: Resource, bytes: u64) -> libc::rlimit {
-    let mut current = libc::rlimit {
-        rlim_cur: libc::RLIM_INFINITY,
-        rlim_max: libc::RLIM_INFINITY,
+pub fn rlimit(resource: Resource, bytes: u64) -> Rlimit {
+    // A hard limit of `None` is none at all.
+    let limit = match rustix::process::getrlimit(resource).maximum {
+        Some(hard) => bytes.min(hard),
+        None => bytes,
     };
-    // Safety: getrlimit writes one rlimit into the valid struct we pass.
-    unsafe {
-        libc::getrlimit(resource, &mut current);
-    }
-    let wanted = bytes as libc::rlim_t;
-    let limit = if current.rlim_max == libc::RLIM_INFINITY {
-        wanted
-    } else {
-        wanted.min(current.rlim_max)
-    };
-    libc::rlimit {
-        rlim_cur: limit,
-        rlim_max: limit,
+    Rlimit {
+        current: Some(limit),
+        maximum: Some(limit),
     }
 }
 

@@ -7,8 +7,9 @@ use crate::contain;
 use crate::limits::{self, Limits};
 use crate::outcome::{CrashPanic, Limit, Outcome};
 use crate::relay::{Relay, Tally};
+use rustix::process::{Pid, Resource, Signal, WaitOptions};
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, ExitStatus, Stdio};
@@ -79,7 +80,7 @@ pub fn run_check(
     // The checker's own count of the check's HTTP requests (the relay ends
     // with this call). Without one (no loopback), reports are taken
     // without it: nothing in the check could have stopped it starting.
-    raise_open_files_limit();
+    channel::raise_open_files_limit(OPEN_FILES);
     let relay = Relay::start().ok();
     let relay_line = relay
         .as_ref()
@@ -88,8 +89,8 @@ pub fn run_check(
     std::fs::File::from(seal_write)
         .write_all(format!("{seal}\n{challenge:016x}\n{relay_line}").as_bytes())
         .map_err(RunError::Spawn)?;
-    let memory = limits::rlimit(libc::RLIMIT_DATA, limits.memory_bytes);
-    let file_size = limits::rlimit(libc::RLIMIT_FSIZE, limits.file_bytes);
+    let memory = limits::rlimit(Resource::Data, limits.memory_bytes);
+    let file_size = limits::rlimit(Resource::Fsize, limits.file_bytes);
     let (seal_fd, report_fd) = (seal_read.as_raw_fd(), report_write.as_raw_fd());
 
     let mut command = Command::new(keeper_exe());
@@ -110,29 +111,33 @@ pub fn run_check(
         .process_group(0);
     // Safety: the closure runs in the child between fork and exec, where
     // only async-signal-safe calls are allowed: it makes system calls with
-    // values computed before the fork, and allocates nothing.
+    // values computed before the fork, and allocates nothing (an error is
+    // an errno, which `std::io::Error` holds without allocating). The two
+    // descriptors it borrows are the pipes' ends, open in the child until
+    // its exec.
     unsafe {
         command.pre_exec(move || {
             // The pipes onto descriptors 3 and 4, not closed on exec (by
             // way of copies above them, so that neither overwrites the
-            // other).
-            let seal_high = libc::fcntl(seal_fd, libc::F_DUPFD_CLOEXEC, 10);
-            let report_high = libc::fcntl(report_fd, libc::F_DUPFD_CLOEXEC, 10);
-            if seal_high < 0
-                || report_high < 0
-                || libc::dup2(seal_high, channel::SEAL_FD) < 0
-                || libc::dup2(report_high, channel::REPORT_FD) < 0
-                || libc::setrlimit(libc::RLIMIT_DATA, &memory) != 0
-                || libc::setrlimit(libc::RLIMIT_FSIZE, &file_size) != 0
+            // other; the copies are closed when dropped, or by the exec).
+            let seal_high = rustix::io::fcntl_dupfd_cloexec(BorrowedFd::borrow_raw(seal_fd), 10)?;
+            let report_high =
+                rustix::io::fcntl_dupfd_cloexec(BorrowedFd::borrow_raw(report_fd), 10)?;
+            // libc: rustix's dup2 takes the target as an `OwnedFd`, and
+            // descriptors 3 and 4 are not open, nor ours to own, here.
+            if libc::dup2(seal_high.as_raw_fd(), channel::SEAL_FD) < 0
+                || libc::dup2(report_high.as_raw_fd(), channel::REPORT_FD) < 0
             {
                 return Err(std::io::Error::last_os_error());
             }
+            rustix::process::setrlimit(Resource::Data, memory)?;
+            rustix::process::setrlimit(Resource::Fsize, file_size)?;
             Ok(())
         });
     }
     let child = command.spawn().map_err(RunError::Spawn)?;
     drop((seal_read, report_write));
-    let keeper = libc::pid_t::try_from(child.id()).unwrap_or(0);
+    let keeper = Pid::from_child(&child);
     let mut child = child;
     let printed = Arc::new(AtomicU64::new(0));
     let (done, finished) = mpsc::channel();
@@ -146,14 +151,12 @@ pub fn run_check(
     let mut counted = Instant::now();
     let mut keeper_status = None;
     let ended = loop {
-        let mut status = 0;
-        // Safety: waitpid writes one int into `status`.
-        if unsafe { libc::waitpid(keeper, &mut status, libc::WNOHANG) } == keeper {
-            keeper_status = Some(status);
+        if let Ok(Some((_, status))) = rustix::process::waitpid(Some(keeper), WaitOptions::NOHANG) {
+            keeper_status = Some(status.as_raw());
             break true;
         }
         if interrupted() {
-            contain::sweep(me, Some(keeper));
+            contain::sweep(me, Some(keeper.as_raw_pid()));
             return Err(RunError::Interrupted(Interrupted));
         }
         if Instant::now() >= deadline {
@@ -175,7 +178,9 @@ pub fn run_check(
         }
         if counted.elapsed() >= limits::COUNT_EVERY {
             counted = Instant::now();
-            if let Some(limit) = contain::usage_under(keeper).and_then(|u| over(&limits, u)) {
+            if let Some(limit) =
+                contain::usage_under(keeper.as_raw_pid()).and_then(|u| over(&limits, u))
+            {
                 stopped = Some(limit);
                 break false;
             }
@@ -184,12 +189,10 @@ pub fn run_check(
     };
     // Whether it ended or not, end everything left under this process, so
     // that no grandchild keeps running or keeps our pipes open.
-    contain::sweep(me, Some(keeper));
+    contain::sweep(me, Some(keeper.as_raw_pid()));
     if !ended {
-        // Safety: as above; the keeper was killed by the sweep.
-        unsafe {
-            libc::waitpid(keeper, std::ptr::null_mut(), 0);
-        }
+        // The keeper was killed by the sweep.
+        let _ = rustix::process::waitpid(Some(keeper), WaitOptions::empty());
     }
     let _ = std::fs::remove_file(&stretch_path);
     for _ in 0..2 {
@@ -213,7 +216,7 @@ pub fn run_check(
         .and_then(|text| contain::Kept::from_text(&text));
     let _ = std::fs::remove_file(&kept_path);
     let status = ExitStatus::from_raw(kept.map_or(keeper_status.unwrap_or(0), |k| k.status));
-    if status.signal() == Some(libc::SIGXFSZ) {
+    if status.signal() == Some(Signal::XFSZ.as_raw()) {
         return Ok(Outcome::Stopped {
             limit: Limit::FileSize {
                 bytes: limits.file_bytes,
@@ -483,25 +486,10 @@ fn fresh_seal() -> std::io::Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// Lifts this process's open-file limit to its ceiling (at most 65,536):
-/// the relay holds two descriptors for each of a check's connections, and
-/// a check may open a thousand at once. Best effort.
-fn raise_open_files_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // Safety: getrlimit and setrlimit read and write one valid rlimit.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            let want = limit.rlim_max.min(65_536);
-            if limit.rlim_cur < want {
-                limit.rlim_cur = want;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-            }
-        }
-    }
-}
+/// The open files the checker lifts its limit to (or to its hard limit if
+/// lower): the relay holds two descriptors for each of a check's
+/// connections, and a check may open a thousand at once.
+const OPEN_FILES: u64 = 65_536;
 
 /// A random challenge for one run, from the operating system.
 fn fresh_challenge() -> std::io::Result<u64> {
@@ -512,20 +500,8 @@ fn fresh_challenge() -> std::io::Result<u64> {
 
 /// A pipe, both ends closed on exec: (read, write).
 fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // Safety: pipe writes two descriptors into the array we pass.
-    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // Safety: both descriptors were just opened, and are owned only here.
-    let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
-    for fd in [&read, &write] {
-        // Safety: fcntl on a descriptor we own; no memory is passed.
-        unsafe {
-            libc::fcntl(fd.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC);
-        }
-    }
-    Ok((read, write))
+    let (read, write) = std::io::pipe()?;
+    Ok((read.into(), write.into()))
 }
 
 /// The largest report read from a check: a timeline of every work item
@@ -639,16 +615,17 @@ pub fn describe(status: ExitStatus) -> String {
 }
 
 fn signal_name(signal: i32) -> Option<&'static str> {
-    Some(match signal {
-        libc::SIGABRT => "SIGABRT",
-        libc::SIGBUS => "SIGBUS",
-        libc::SIGFPE => "SIGFPE",
-        libc::SIGILL => "SIGILL",
-        libc::SIGKILL => "SIGKILL",
-        libc::SIGSEGV => "SIGSEGV",
-        libc::SIGTERM => "SIGTERM",
-        _ => return None,
-    })
+    [
+        (Signal::ABORT, "SIGABRT"),
+        (Signal::BUS, "SIGBUS"),
+        (Signal::FPE, "SIGFPE"),
+        (Signal::ILL, "SIGILL"),
+        (Signal::KILL, "SIGKILL"),
+        (Signal::SEGV, "SIGSEGV"),
+        (Signal::TERM, "SIGTERM"),
+    ]
+    .into_iter()
+    .find_map(|(known, name)| (known.as_raw() == signal).then_some(name))
 }
 
 /// Finds the first panic in a program's standard error, in the format
@@ -719,7 +696,7 @@ mod tests {
     fn names_signals_and_codes() {
         assert_eq!(describe(ExitStatus::from_raw(101 << 8)), "exit status 101");
         assert_eq!(
-            describe(ExitStatus::from_raw(libc::SIGSEGV)),
+            describe(ExitStatus::from_raw(Signal::SEGV.as_raw())),
             "killed by signal 11 (SIGSEGV)"
         );
     }

@@ -62,10 +62,8 @@ impl Relay {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
         // A deep queue, as the check's own server has: a thousand clients
         // connecting at once wait in it instead of retrying a second later.
-        // Safety: listen on a descriptor this listener owns.
-        unsafe {
-            libc::listen(std::os::fd::AsRawFd::as_raw_fd(&listener), 4096);
-        }
+        // (Listening again on a listening socket only sets its backlog.)
+        let _ = rustix::net::listen(&listener, 4096);
         let addr = listener.local_addr()?;
         let counts = Arc::new(Mutex::new(Counts::default()));
         let stop = Arc::new(AtomicBool::new(false));

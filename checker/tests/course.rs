@@ -80,7 +80,9 @@ fn exercise_dirs() -> Vec<(String, String)> {
 
 /// The exercises as `course.toml` lists them.
 fn exercises() -> Vec<course_model::Exercise> {
-    course_model::Course::load(&course_root()).unwrap().exercises
+    course_model::Course::load(&course_root())
+        .unwrap()
+        .exercises
 }
 
 /// Whether git says the exercise differs from the committed version (a

@@ -8,6 +8,7 @@ use crate::outcome::Outcome;
 use crate::report::grade_view::explanation;
 use crate::report::outcome_view::verdict_word;
 use crate::report::verify_view::error_text;
+use crate::report::xml::escape;
 use std::io::{self, Write};
 use std::time::Duration;
 use verdict::Status;
@@ -157,36 +158,4 @@ fn details(outcome: &Outcome) -> String {
 /// A duration in seconds with millisecond precision, as JUnit wants it.
 fn seconds(duration: Option<Duration>) -> String {
     format!("{:.3}", duration.unwrap_or_default().as_secs_f64())
-}
-
-/// Text safe in XML attributes and content: the five special characters
-/// escaped, and the control characters XML 1.0 forbids dropped.
-pub fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\t' | '\n' | '\r' => escaped.push(c),
-            c if c.is_control() => {}
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn escaping_keeps_the_xml_well_formed() {
-        assert_eq!(
-            escape("a < b && \"c\" > 'd'\x1b[1m\n"),
-            "a &lt; b &amp;&amp; &quot;c&quot; &gt; &apos;d&apos;[1m\n"
-        );
-    }
 }

@@ -10,3 +10,4 @@ pub mod outcome_view;
 pub mod timeline;
 pub mod timeline_svg;
 pub mod verify_view;
+pub mod xml;

@@ -135,20 +135,10 @@ pub fn terminal_width() -> usize {
     {
         return columns;
     }
-    let mut size = libc::winsize {
-        ws_row: 0,
-        ws_col: 0,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // Safety: TIOCGWINSZ writes one `winsize` into the valid, writable
-    // struct we pass; on a descriptor that is not a terminal it fails
-    // without touching it.
-    let rc = unsafe { libc::ioctl(libc::STDOUT_FILENO, libc::TIOCGWINSZ, &mut size) };
-    if rc == 0 && size.ws_col > 0 {
-        usize::from(size.ws_col)
-    } else {
-        DEFAULT_WIDTH
+    // Fails on a descriptor that is not a terminal.
+    match rustix::termios::tcgetwinsize(std::io::stdout()) {
+        Ok(size) if size.ws_col > 0 => usize::from(size.ws_col),
+        _ => DEFAULT_WIDTH,
     }
 }
 

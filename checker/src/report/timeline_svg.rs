@@ -5,6 +5,7 @@
 
 use crate::report::chart::format_value;
 use crate::report::timeline::Layout;
+use crate::report::xml::escape;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 use verdict::Timeline;
@@ -234,22 +235,6 @@ fn ticks(end_ms: f64) -> Vec<f64> {
         .map(|k| f64::from(k) * step)
         .take_while(|&t| t <= end_ms * (1.0 + 1e-9))
         .collect()
-}
-
-/// Text safe inside an element or a quoted attribute.
-fn escape(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            c => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 use std::future::Future;
 use std::time::Duration;
 
+use measured::process::ProcStat;
+
 use crate::processes::{Watched, watch};
 
 /// The name of the threads the checker's runtimes start (for
@@ -55,24 +57,15 @@ where
     })
 }
 
-/// Raises this process's limit on open files to its hard limit (at most
-/// 16,384), so that a thousand connections, each counted twice on loopback,
-/// fit. Best effort: a failure leaves the limit as it was.
+/// The open files a check lifts its limit to (or to its hard limit if
+/// lower): a thousand connections, each counted twice on loopback, fit.
+pub const OPEN_FILES: u64 = 16_384;
+
+/// Raises this process's limit on open files to [`OPEN_FILES`]
+/// ([`verdict::channel::raise_open_files_limit`]). Best effort: a failure
+/// leaves the limit as it was.
 pub fn raise_open_files_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // Safety: getrlimit and setrlimit read and write a valid rlimit.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            let want = limit.rlim_max.min(16_384);
-            if limit.rlim_cur < want {
-                limit.rlim_cur = want;
-                libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-            }
-        }
-    }
+    verdict::channel::raise_open_files_limit(OPEN_FILES);
 }
 
 /// The threads of this process that are alive now (Linux): ids of tasks
@@ -88,10 +81,7 @@ pub(crate) fn live_threads() -> Option<std::collections::HashSet<u32>> {
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
             continue;
         };
-        let state = stat
-            .rfind(')')
-            .and_then(|i| stat[i + 1..].split_whitespace().next());
-        if !matches!(state, Some("Z" | "X")) {
+        if !ProcStat::parse(&stat).is_some_and(|s| s.is_ended()) {
             live.insert(tid);
         }
     }

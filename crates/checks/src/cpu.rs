@@ -1,11 +1,12 @@
-//! Checking CPU-bound work, as GRADING.md prescribes: the result equals the
-//! sequential one in every run; the in-flight witness shows the work spread
-//! over the cores (structure, which a busy machine cannot blur); and, when
-//! the machine has spare capacity right now, the candidate runs at least 70%
-//! as fast as the checker's own ideal parallel version, measured in
-//! interleaved rounds of the same run. Every run gets fresh inputs and is
-//! checked, and must run every item exactly once at the CPU cost the work
-//! takes: an answer that skips the work cannot pass.
+//! Checking CPU-bound work, as src/how_checks_work.md prescribes in
+//! "The order of evidence": the result equals the sequential one in every
+//! run; the in-flight witness shows the work spread over the cores
+//! (structure, which a busy machine cannot blur); and, when the machine has
+//! spare capacity right now, the candidate runs at least 70% as fast as the
+//! checker's own ideal parallel version, measured in interleaved rounds of
+//! the same run. Every run gets fresh inputs and is checked, and must run
+//! every item exactly once at the CPU cost the work takes: an answer that
+//! skips the work cannot pass.
 
 use std::time::Duration;
 
@@ -112,7 +113,8 @@ pub struct CpuExercise<'a> {
     pub name: &'a str,
     /// The likely cause when only one item was ever in flight.
     pub one_at_a_time: &'a str,
-    /// The average in flight needed, as a fraction of m (GRADING.md's 0.7,
+    /// The average in flight needed, as a fraction of m (0.7 in
+    /// src/how_checks_work.md, "2. Concurrent: the in-flight witness",
     /// unless the items wait on other threads that share the cores).
     pub average_fraction: f64,
 }

@@ -1,8 +1,9 @@
-//! GRADING.md's rules turned into evidence a learner can read: the
-//! structure line (with the likely cause when it fails) and the speed line
-//! (pass, too slow, or inconclusive with the reason and the structure it
-//! rests on instead). Pure functions of measurements, tested without clocks;
-//! the CPU-bound exercises of later chapters call them.
+//! The rules of src/how_checks_work.md, "The order of evidence", turned into
+//! evidence a learner can read: the structure line (with the likely cause
+//! when it fails) and the speed line (pass, too slow, or inconclusive with
+//! the reason and the structure it rests on instead). Pure functions of
+//! measurements, tested without clocks; the CPU-bound exercises of later
+//! chapters call them.
 
 use measured::grade::{
     MIN_CEILING, SPEED_FRACTION, SpeedGrade, SpeedSample, StructureGrade, StructureNeed,

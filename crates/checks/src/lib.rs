@@ -6,8 +6,9 @@
 //! crate, the solution crate (both through their `check_*` binaries) and the
 //! wrong-but-tempting fixtures (in-process, in this crate's tests).
 //!
-//! Every check gathers evidence in GRADING.md's order: correct, then
-//! concurrent, then fast, and stops adding measurements once one fails.
+//! Every check gathers evidence in the order src/how_checks_work.md gives in
+//! "The order of evidence": correct, then concurrent, then fast, and stops
+//! adding measurements once one fails.
 #![deny(missing_docs)]
 
 pub mod asynch;

@@ -8,12 +8,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, BufRead, BufReader, BufWriter, StdinLock, StdoutLock, Write};
-use std::process::{Child, ChildStdin, ChildStdout, Stdio};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Child, ChildStdin, ChildStdout, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
-use measured::process::{Answer, Spawner, Task, WORKER_ARG};
+use measured::process::{Answer, ProcStat, Spawner, Task, WORKER_ARG};
 use verdict::Evidence;
 
 /// The argument that starts the check binary as the checker's own worker.
@@ -73,15 +74,18 @@ pub(crate) fn reference_spawner() -> Spawner {
     Spawner::this_program([REFERENCE_WORKER_ARG]).expect("this program's path")
 }
 
-/// One of the checker's workers, with its pipes.
-struct Worker {
+/// One of the checker's own workers ([`reference_worker`]), with its pipes:
+/// sent batches of tasks, its pid noted so that a [`ChildWatch`] does not
+/// count it as the candidate's. (Not [`measured::process::Worker`], the
+/// learner's one-task-at-a-time worker, which tells a death as `None`.)
+struct ReferenceWorker {
     child: Child,
     input: Option<BufWriter<ChildStdin>>,
     output: BufReader<ChildStdout>,
 }
 
-impl Worker {
-    fn start(spawner: &Spawner) -> io::Result<Worker> {
+impl ReferenceWorker {
+    fn start(spawner: &Spawner) -> io::Result<ReferenceWorker> {
         let mut child = spawner
             .command()
             .stdin(Stdio::piped())
@@ -90,7 +94,7 @@ impl Worker {
         register_reference(child.id());
         let input = child.stdin.take().map(BufWriter::new);
         let output = BufReader::new(child.stdout.take().expect("piped stdout"));
-        Ok(Worker {
+        Ok(ReferenceWorker {
             child,
             input,
             output,
@@ -133,8 +137,8 @@ pub(crate) fn reference_run(
 ) -> io::Result<Vec<Answer>> {
     const BATCH: usize = 64;
     let workers = workers.clamp(1, tasks.len().max(1));
-    let mut pool: Vec<Worker> = (0..workers)
-        .map(|_| Worker::start(spawner))
+    let mut pool: Vec<ReferenceWorker> = (0..workers)
+        .map(|_| ReferenceWorker::start(spawner))
         .collect::<io::Result<_>>()?;
     let shares: Vec<Vec<Task>> = (0..workers)
         .map(|w| tasks.iter().skip(w).step_by(workers).copied().collect())
@@ -193,7 +197,7 @@ pub(crate) fn process_per_task(
     for group in tasks.chunks(workers) {
         let mut started = Vec::with_capacity(group.len());
         for task in group {
-            let mut worker = Worker::start(spawner)?;
+            let mut worker = ReferenceWorker::start(spawner)?;
             worker.send_batch(std::slice::from_ref(task))?;
             started.push(worker);
         }
@@ -354,23 +358,10 @@ fn own_running_threads() -> Option<usize> {
         entries
             .flatten()
             .filter(|entry| {
-                std::fs::read_to_string(entry.path().join("stat"))
-                    .ok()
-                    .and_then(|stat| thread_state(&stat))
-                    == Some('R')
+                ProcStat::read(&entry.path().join("stat")).is_some_and(|stat| stat.state == 'R')
             })
             .count(),
     )
-}
-
-/// The state letter of a /proc stat line ("12 (name) R ...": the name may
-/// hold spaces and parentheses, so it is read after the last ')').
-fn thread_state(stat: &str) -> Option<char> {
-    stat[stat.rfind(')')? + 1..]
-        .split_whitespace()
-        .next()?
-        .chars()
-        .next()
 }
 
 /// Notes, for a limit that ran out while the machine was as `pace` saw it,
@@ -573,6 +564,9 @@ static REFERENCE_PIDS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
 
 /// The SIGCHLD handler: records (pid, how, status) and passes the signal on
 /// to a handler that was there before. Async-signal-safe: atomics only.
+// libc: rustix has no `sigaction` or `siginfo_t` (only its runtime API, for
+// programs without a C library, installs handlers), so the handler, its
+// installation and the `CLD_*` codes it records stay on libc.
 extern "C" fn on_sigchld(sig: libc::c_int, info: *mut libc::siginfo_t, context: *mut libc::c_void) {
     if !info.is_null() {
         // Safety: the kernel hands a valid siginfo_t for SA_SIGINFO.
@@ -854,25 +848,6 @@ impl Drop for ChildWatch {
     }
 }
 
-/// One line of /proc/<pid>/stat, read past the command name: the state,
-/// the parent pid and, for a zombie, how it ended (field 52).
-struct Stat {
-    state: char,
-    ppid: u32,
-    exit_code: Option<i32>,
-}
-
-fn read_stat(pid: u32) -> Option<Stat> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    Some(Stat {
-        state: fields.first()?.chars().next()?,
-        ppid: fields.get(1)?.parse().ok()?,
-        exit_code: fields.get(49).and_then(|f| f.parse().ok()),
-    })
-}
-
 /// Is `pid` a process (not a thread of one)?
 fn is_process(pid: u32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
@@ -954,7 +929,7 @@ fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUs
             if before.contains(&pid) || alive.contains_key(&pid) || log.seen.contains_key(&pid) {
                 continue;
             }
-            if read_stat(pid).is_some_and(|s| s.ppid == me) && is_process(pid) {
+            if ProcStat::of_pid(pid).is_some_and(|s| s.ppid == me) && is_process(pid) {
                 alive.insert(pid, false);
                 let command = command_line(pid);
                 log.seen.insert(
@@ -969,7 +944,7 @@ fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUs
         }
         let (mut busy, mut living) = (0, 0);
         alive.retain(|&pid, settled| {
-            let Some(stat) = read_stat(pid).filter(|s| s.ppid == me) else {
+            let Some(stat) = ProcStat::of_pid(pid).filter(|s| s.ppid == me) else {
                 return false;
             };
             let child = log.seen.get_mut(&pid).expect("seen when first found");
@@ -987,14 +962,16 @@ fn poll_children(stop: &AtomicBool, ready: &mpsc::Sender<()>, counted: &AtomicUs
                 }
             }
             if stat.state == 'Z' {
-                // Waited for by nobody yet: how it ended is already known.
-                if let Some(code) = stat.exit_code
-                    && libc::WIFSIGNALED(code)
+                // Waited for by nobody yet: how it ended is already known
+                // (field 52 is a wait status).
+                if let Some(signal) = stat
+                    .exit_code
+                    .and_then(|code| ExitStatus::from_raw(code).signal())
                     && !log.ended.iter().any(|e| e.pid == pid)
                 {
                     log.ended.push(Ended {
                         pid,
-                        signal: Some(libc::WTERMSIG(code)),
+                        signal: Some(signal),
                     });
                 }
             } else if *settled && !child.reference && !is_reference(pid) {
@@ -1067,13 +1044,6 @@ mod tests {
         let mut within = Pace::default();
         within.add(3.0, 2.5);
         assert!(!within.excuses());
-    }
-
-    #[test]
-    fn a_threads_state_is_read_after_its_name() {
-        assert_eq!(thread_state("12 (a) b) R 1 2"), Some('R'));
-        assert_eq!(thread_state("12 (worker) S 1"), Some('S'));
-        assert_eq!(thread_state("garbage"), None);
     }
 
     #[test]

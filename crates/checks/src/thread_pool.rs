@@ -99,6 +99,7 @@ pub fn main<P: Pool>(new: impl Fn(usize) -> P + Send + Sync + 'static) {
 /// The threads of this process as the OS lists them: the pool's code
 /// cannot hide a thread from this list, or add one to it.
 pub(crate) mod os_threads {
+    use measured::process::ProcStat;
     use std::collections::{HashMap, HashSet};
 
     /// The kernel's flag for a task already in `exit`: a thread that has
@@ -115,24 +116,13 @@ pub(crate) mod os_threads {
             let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
                 continue;
             };
-            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            let Some(stat) = ProcStat::read(&entry.path().join("stat")) else {
                 continue;
             };
-            let Some(close) = stat.rfind(')') else {
-                continue;
-            };
-            let name = stat
-                .find('(')
-                .map_or("", |open| &stat[open + 1..close])
-                .to_owned();
-            let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-            let exiting = matches!(fields.first(), Some(&("Z" | "X")))
-                || fields
-                    .get(6)
-                    .and_then(|f| f.parse::<u64>().ok())
-                    .is_some_and(|flags| flags & PF_EXITING != 0);
+            let exiting =
+                stat.is_ended() || stat.flags.is_some_and(|flags| flags & PF_EXITING != 0);
             if !exiting {
-                live.insert(tid, name);
+                live.insert(tid, stat.name);
             }
         }
         Some(live)
@@ -147,12 +137,9 @@ pub(crate) mod os_threads {
             if before.contains(&tid) {
                 continue;
             }
-            let stat =
-                std::fs::read_to_string(format!("/proc/self/task/{tid}/stat")).unwrap_or_default();
-            let asleep = stat
-                .rfind(')')
-                .and_then(|i| stat[i + 1..].split_whitespace().next())
-                .is_some_and(|state| matches!(state, "S" | "D"));
+            let path = format!("/proc/self/task/{tid}/stat");
+            let asleep = ProcStat::read(std::path::Path::new(&path))
+                .is_some_and(|stat| matches!(stat.state, 'S' | 'D'));
             new.push((tid, name, asleep));
         }
         new.sort();

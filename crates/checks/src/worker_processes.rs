@@ -39,7 +39,8 @@ use crate::processes::{
 /// The exercise's short name.
 pub const NAME: &str = "worker_processes";
 /// How long the whole job takes on one core: each of two workers gets about
-/// 200 ms, so starting a process (about 1 ms) is noise (GRADING.md).
+/// 200 ms, so starting a process (about 1 ms) is noise
+/// (src/how_checks_work.md, "Other signals").
 pub const JOB: Duration = Duration::from_millis(400);
 /// How many tasks the job is cut into.
 pub const TASKS: usize = 16;

@@ -8,24 +8,20 @@
 pub fn pin_to_nth_core(n: usize) -> bool {
     #[cfg(target_os = "linux")]
     {
-        // Safety: a zeroed cpu_set_t is a valid empty set, and both calls
-        // get a pointer to it with its true size; pid 0 is this thread.
-        unsafe {
-            let mut allowed: libc::cpu_set_t = std::mem::zeroed();
-            let size = std::mem::size_of::<libc::cpu_set_t>();
-            if libc::sched_getaffinity(0, size, &mut allowed) != 0 {
-                return false;
-            }
-            let cores: Vec<usize> = (0..libc::CPU_SETSIZE as usize)
-                .filter(|&c| libc::CPU_ISSET(c, &allowed))
-                .collect();
-            if cores.len() < 2 {
-                return false;
-            }
-            let mut one: libc::cpu_set_t = std::mem::zeroed();
-            libc::CPU_SET(cores[n % cores.len()], &mut one);
-            libc::sched_setaffinity(0, size, &one) == 0
+        use rustix::thread::{CpuSet, sched_getaffinity, sched_setaffinity};
+        // `None`: the calling thread.
+        let Ok(allowed) = sched_getaffinity(None) else {
+            return false;
+        };
+        let cores: Vec<usize> = (0..CpuSet::MAX_CPU)
+            .filter(|&c| allowed.is_set(c))
+            .collect();
+        if cores.len() < 2 {
+            return false;
         }
+        let mut one = CpuSet::new();
+        one.set(cores[n % cores.len()]);
+        sched_setaffinity(None, &one).is_ok()
     }
     #[cfg(not(target_os = "linux"))]
     {

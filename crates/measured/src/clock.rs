@@ -1,7 +1,9 @@
-//! Process CPU time: how long the CPU worked for this process, and for the
-//! child processes it waited for. Compare with wall time to tell working
-//! from waiting.
+//! The clocks a check reads: process CPU time (how long the CPU worked
+//! for this process, and for the child processes it waited for; compare
+//! with wall time to tell working from waiting), a thread's own CPU and
+//! queueing time, and the monotonic clock every process shares.
 
+use rustix::time::ClockId;
 use std::time::Duration;
 
 /// CPU time used so far by every thread of this process (user + system).
@@ -10,12 +12,19 @@ use std::time::Duration;
 /// barely moves it; a computing one moves it as fast as the wall clock, or
 /// faster when several threads compute at once.
 pub fn process_cpu_time() -> Duration {
-    clock(libc::CLOCK_PROCESS_CPUTIME_ID)
+    clock(ClockId::ProcessCPUTime)
 }
 
 /// CPU time used so far by the calling thread alone.
 pub fn thread_cpu_time() -> Duration {
-    clock(libc::CLOCK_THREAD_CPUTIME_ID)
+    clock(ClockId::ThreadCPUTime)
+}
+
+/// Time on a clock every process of the machine shares (`CLOCK_MONOTONIC`),
+/// so that answers from different worker processes can be put on one
+/// timeline.
+pub fn shared_clock() -> Duration {
+    clock(ClockId::Monotonic)
 }
 
 /// How many times the calling thread has given up its core of its own
@@ -25,16 +34,7 @@ pub fn thread_cpu_time() -> Duration {
 pub fn thread_voluntary_switches() -> Option<u64> {
     #[cfg(target_os = "linux")]
     {
-        let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-        // Safety: `usage` points to writable memory of the right type, and
-        // RUSAGE_THREAD is a valid `who` argument on Linux.
-        let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, usage.as_mut_ptr()) };
-        if rc != 0 {
-            return None;
-        }
-        // Safety: getrusage returned 0, so it filled the struct.
-        let usage = unsafe { usage.assume_init() };
-        u64::try_from(usage.ru_nvcsw).ok()
+        u64::try_from(usage(libc::RUSAGE_THREAD)?.ru_nvcsw).ok()
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -119,13 +119,7 @@ impl ThreadStopwatch {
 /// CPU time used by child processes that have ended and been waited for
 /// (`getrusage(RUSAGE_CHILDREN)`), user + system.
 pub fn children_cpu_time() -> Duration {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // Safety: `usage` points to writable memory of the right type, and
-    // RUSAGE_CHILDREN is a valid `who` argument.
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) };
-    assert_eq!(rc, 0, "getrusage(RUSAGE_CHILDREN) failed");
-    // Safety: getrusage returned 0, so it filled the struct.
-    let usage = unsafe { usage.assume_init() };
+    let usage = usage(libc::RUSAGE_CHILDREN).expect("getrusage(RUSAGE_CHILDREN) failed");
     timeval(usage.ru_utime) + timeval(usage.ru_stime)
 }
 
@@ -135,19 +129,28 @@ pub fn total_cpu_time() -> Duration {
     process_cpu_time() + children_cpu_time()
 }
 
+/// `getrusage(who)`: what the kernel counted of `who` (`RUSAGE_THREAD`,
+/// `RUSAGE_CHILDREN`), `None` if it refused.
+// libc: rustix has no `getrusage`.
+fn usage(who: libc::c_int) -> Option<libc::rusage> {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // Safety: `usage` points to writable memory of the right type; a `who`
+    // the kernel does not know makes it fail without writing.
+    if unsafe { libc::getrusage(who, usage.as_mut_ptr()) } != 0 {
+        return None;
+    }
+    // Safety: getrusage returned 0, so it filled the struct.
+    Some(unsafe { usage.assume_init() })
+}
+
 fn timeval(t: libc::timeval) -> Duration {
     Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64)
 }
 
-fn clock(id: libc::clockid_t) -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // Safety: `ts` is a valid, writable timespec and `id` a clock this
-    // platform defines.
-    let rc = unsafe { libc::clock_gettime(id, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime failed");
+/// The time on clock `id` (`clock_gettime`, which cannot fail for the
+/// clocks above: rustix panics if it does).
+fn clock(id: ClockId) -> Duration {
+    let ts = rustix::time::clock_gettime(id);
     Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
 }
 
@@ -204,5 +207,7 @@ mod tests {
         // Read in this order, since the process's own clock keeps moving.
         let own = process_cpu_time();
         assert!(total_cpu_time() >= own);
+        let shared = shared_clock();
+        assert!(shared_clock() >= shared);
     }
 }

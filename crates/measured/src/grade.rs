@@ -1,4 +1,5 @@
-//! The grading rules of GRADING.md as pure functions of measurements: no
+//! The grading rules of src/how_checks_work.md ("The order of evidence" and
+//! "I/O-bound work needs no free cores") as pure functions of measurements: no
 //! clocks here, so every rule is tested on synthetic numbers.
 
 use std::time::Duration;
@@ -42,8 +43,8 @@ pub struct StructureNeed {
 pub const CONTENDED: f64 = 0.9;
 
 impl StructureNeed {
-    /// The standard need for `m` workers (GRADING.md): average at least
-    /// 0.7 m.
+    /// The standard need for `m` workers (src/how_checks_work.md,
+    /// "2. Concurrent: the in-flight witness"): average at least 0.7 m.
     pub const fn new(m: usize) -> Self {
         StructureNeed {
             m,
@@ -244,8 +245,9 @@ pub enum SpeedGrade {
     TooBusy,
 }
 
-/// GRADING.md's speed rule: grade against the ceiling measured in the same
-/// run, never against a fixed number.
+/// The speed rule of src/how_checks_work.md,
+/// "3. Fast, measured against this machine, right now": grade against the
+/// ceiling measured in the same run, never against a fixed number.
 pub fn grade_speed(sample: &SpeedSample) -> SpeedGrade {
     if sample.capped {
         SpeedGrade::TooBusy
@@ -313,7 +315,8 @@ mod tests {
         }
     }
 
-    // The candidates of GRADING.md's table, with their measured numbers.
+    // The candidates of the table in src/how_checks_work.md,
+    // "2. Concurrent: the in-flight witness", with their measured numbers.
     #[test]
     fn structure_separates_the_measured_candidates_at_m_2() {
         let need = StructureNeed::new(2);
@@ -508,7 +511,8 @@ mod tests {
         assert_eq!(io_ideal(5, 0, ms(20)), ms(100));
         assert!(io_fast_enough(ms(100), ms(80)));
         assert!(!io_fast_enough(ms(101), ms(80)));
-        // GRADING.md's one outlier of 8 threads (139 ms of an 80 ms ideal)
+        // The one outlier of 8 threads in src/how_checks_work.md,
+        // "I/O-bound work needs no free cores" (139 ms of an 80 ms ideal),
         // is why checks take the fastest of several rounds.
         assert!(!io_fast_enough(ms(139), ms(80)));
     }

@@ -17,14 +17,17 @@
 //! - [`mandelbrot`]: rows of very uneven cost, for chapter 04.
 //! - [`interpreter`]: a toy interpreter whose global lock the learner writes (02/01).
 //! - [`pipeline`]: lines, a parsing stage and a sink that see their queues (07/01).
-//! - [`process`]: worker processes, their tasks and answers (chapter 05).
+//! - [`process`]: worker processes, their tasks and answers (chapter 05),
+//!   and what `/proc` says of a process or thread.
 //! - [`service`]: a checksum and a blocking legacy call, for 06/03.
 //! - [`choosing`]: workloads and models, for 09/02.
-//! - [`clock`]: process CPU time, the process's own and its children's.
+//! - [`clock`]: the clocks checks read: process CPU time (the process's
+//!   own and its children's), a thread's, and the one all processes share.
 //! - [`profile`]: the kinds of work, for exercise 01/02.
 //! - [`salt`]: fresh random numbers, so that each run's inputs are new.
 //! - [`measure`]: interleaved rounds of baseline, ideal reference and
-//!   candidate, as GRADING.md prescribes.
+//!   candidate, as src/how_checks_work.md prescribes in
+//!   "3. Fast, measured against this machine, right now".
 //! - [`grade`]: the grading rules, pure functions of measurements.
 //!
 //! ```

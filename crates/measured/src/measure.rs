@@ -1,14 +1,16 @@
 //! Measuring speed honestly on a noisy machine: interleaved rounds of the
 //! sequential baseline, the harness's ideal parallel reference and the
 //! candidate, order rotated each round, the fastest of each kept, and a hard
-//! time cap (GRADING.md).
+//! time cap (src/how_checks_work.md,
+//! "3. Fast, measured against this machine, right now").
 
 use std::time::{Duration, Instant};
 
 use crate::grade::SpeedSample;
 
-/// Rounds measured by default: GRADING.md found k = 3 with minimums misgraded
-/// nothing in 1,320 gradings.
+/// Rounds measured by default: k = 3 with minimums misgraded nothing in 1,320
+/// gradings (src/how_checks_work.md,
+/// "3. Fast, measured against this machine, right now").
 pub const ROUNDS: usize = 3;
 /// Past this much measuring, stop and call the machine too busy.
 pub const CAP: Duration = Duration::from_secs(2);
@@ -55,7 +57,9 @@ pub fn interleaved(variants: &mut [&mut dyn FnMut()], rounds: usize, cap: Durati
     Interleaved { times, capped }
 }
 
-/// Measures S, R and C as GRADING.md prescribes and returns their minimums.
+/// Measures S, R and C as src/how_checks_work.md prescribes in
+/// "3. Fast, measured against this machine, right now", and returns their
+/// minimums.
 /// `warm_up` runs first, untimed (say each variant at 10% size).
 pub fn speed_sample(
     sequential: &mut dyn FnMut(),

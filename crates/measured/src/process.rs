@@ -1,7 +1,9 @@
 //! Worker processes for chapter 05: how to start one, the tasks they are
 //! sent and the answers they send back (serde types, one JSON value per
 //! line), and what a check needs to watch them: a clock every process
-//! shares, and the children of this process that are still around.
+//! shares ([`shared_clock`], from [`crate::clock`]), the children of this
+//! process that are still around, and what `/proc` says of a process or a
+//! thread ([`ProcStat`]).
 //!
 //! A worker is this same program started again with [`WORKER_ARG`], the way
 //! Python's `multiprocessing` "spawn" start method runs the main module again
@@ -10,11 +12,14 @@
 
 use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
+use rustix::process::{Pid, Signal, WaitOptions};
 use serde::{Deserialize, Serialize};
+
+pub use crate::clock::shared_clock;
 
 use crate::kernel::{mix, spin};
 use crate::witness::RecordedItems;
@@ -129,16 +134,16 @@ impl Task {
 /// Ends this process with SIGABRT, as a failed C assertion does, without
 /// leaving a core dump behind on the learner's disk.
 fn crash() -> ! {
-    let none = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
+    use rustix::process::{Resource, Rlimit, setrlimit};
+    let none = Rlimit {
+        current: Some(0),
+        maximum: Some(0),
     };
-    // Safety: setrlimit reads a valid rlimit; prctl with PR_SET_DUMPABLE
-    // takes plain integers. Neither touches Rust-managed memory.
-    unsafe {
-        libc::setrlimit(libc::RLIMIT_CORE, &none);
-        #[cfg(target_os = "linux")]
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    let _ = setrlimit(Resource::Core, none);
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::process::{DumpableBehavior, set_dumpable_behavior};
+        let _ = set_dumpable_behavior(DumpableBehavior::NotDumpable);
     }
     std::process::abort()
 }
@@ -215,20 +220,6 @@ impl Worker {
     }
 }
 
-/// Time on a clock every process of the machine shares (`CLOCK_MONOTONIC`),
-/// so that answers from different workers can be put on one timeline.
-pub fn shared_clock() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // Safety: `ts` is a valid, writable timespec and CLOCK_MONOTONIC exists
-    // on every platform the course supports.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    assert_eq!(rc, 0, "clock_gettime(CLOCK_MONOTONIC) failed");
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
 fn shared_clock_ns() -> u64 {
     shared_clock().as_nanos() as u64
 }
@@ -255,6 +246,61 @@ pub struct ChildProcess {
     pub zombie: bool,
 }
 
+/// What `/proc/<pid>/stat` (or a thread's `/proc/self/task/<tid>/stat`)
+/// says of a process or a thread, in the fields the checks read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcStat {
+    /// Its command name (`comm`, at most 15 bytes): a thread's own name.
+    pub name: String,
+    /// Its state: `R` running or ready to run, `S` asleep, `D` asleep in
+    /// the kernel, `Z` ended but not waited for, `X` dead, and others.
+    pub state: char,
+    /// Its parent's pid (for a thread, its process's parent's).
+    pub ppid: u32,
+    /// The kernel's flags for it (`PF_*`); `None` on a line too short.
+    pub flags: Option<u64>,
+    /// For a process that has ended, its wait status (field 52, since
+    /// Linux 3.5); `None` where the line has no such field.
+    pub exit_code: Option<i32>,
+}
+
+impl ProcStat {
+    /// Reads a stat line: "pid (comm) state ppid ...". The command name
+    /// may hold spaces and parentheses, so the fields are read after the
+    /// last `)`. `None` if the line has no name, state or parent.
+    pub fn parse(line: &str) -> Option<ProcStat> {
+        let close = line.rfind(')')?;
+        let name = line
+            .find('(')
+            .filter(|&open| open < close)
+            .map_or("", |open| &line[open + 1..close]);
+        let fields: Vec<&str> = line[close + 1..].split_whitespace().collect();
+        Some(ProcStat {
+            name: name.to_owned(),
+            state: fields.first()?.chars().next()?,
+            ppid: fields.get(1)?.parse().ok()?,
+            flags: fields.get(6).and_then(|f| f.parse().ok()),
+            exit_code: fields.get(49).and_then(|f| f.parse().ok()),
+        })
+    }
+
+    /// Reads and parses the stat file at `path`; `None` if it cannot be
+    /// read (no `/proc`, or the process or thread is gone).
+    pub fn read(path: &Path) -> Option<ProcStat> {
+        ProcStat::parse(&std::fs::read_to_string(path).ok()?)
+    }
+
+    /// What `/proc/<pid>/stat` says of process `pid`.
+    pub fn of_pid(pid: u32) -> Option<ProcStat> {
+        ProcStat::read(Path::new(&format!("/proc/{pid}/stat")))
+    }
+
+    /// Ended, or ending: a zombie (`Z`) or dead (`X`).
+    pub fn is_ended(&self) -> bool {
+        matches!(self.state, 'Z' | 'X')
+    }
+}
+
 /// The children of this process that still exist: running, or ended and not
 /// yet waited for. `None` where the platform cannot list them (no `/proc`).
 pub fn children() -> Option<Vec<ChildProcess>> {
@@ -269,22 +315,13 @@ pub fn children() -> Option<Vec<ChildProcess>> {
         else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+        let Some(stat) = ProcStat::read(&entry.path().join("stat")) else {
             continue;
         };
-        // "pid (comm) state ppid ...": comm may hold spaces and parentheses,
-        // so read from the last ')'.
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-            continue;
-        };
-        let mut fields = rest.split_whitespace();
-        let (Some(state), Some(ppid)) = (fields.next(), fields.next()) else {
-            continue;
-        };
-        if ppid.parse::<u32>().ok() == Some(me) {
+        if stat.ppid == me {
             found.push(ChildProcess {
                 pid,
-                zombie: state == "Z",
+                zombie: stat.state == 'Z',
             });
         }
     }
@@ -299,11 +336,11 @@ pub fn children() -> Option<Vec<ChildProcess>> {
 pub fn kill_children() -> usize {
     let mut killed = 0;
     for child in children().unwrap_or_default() {
-        if !child.zombie {
-            // Safety: kill has no memory effects; the pid is our own child.
-            if unsafe { libc::kill(child.pid as libc::pid_t, libc::SIGKILL) } == 0 {
-                killed += 1;
-            }
+        if !child.zombie
+            && let Some(pid) = Pid::from_raw(child.pid as i32)
+            && rustix::process::kill_process(pid, Signal::KILL).is_ok()
+        {
+            killed += 1;
         }
     }
     killed
@@ -314,13 +351,11 @@ pub fn kill_children() -> usize {
 pub fn reap_zombies() -> usize {
     let mut reaped = 0;
     for child in children().unwrap_or_default() {
-        if child.zombie {
-            let mut status = 0;
-            // Safety: waitpid writes only to `status`; the pid is our child.
-            let rc = unsafe { libc::waitpid(child.pid as libc::pid_t, &mut status, libc::WNOHANG) };
-            if rc > 0 {
-                reaped += 1;
-            }
+        if child.zombie
+            && let Some(pid) = Pid::from_raw(child.pid as i32)
+            && let Ok(Some(_)) = rustix::process::waitpid(Some(pid), WaitOptions::NOHANG)
+        {
+            reaped += 1;
         }
     }
     reaped
@@ -355,6 +390,35 @@ mod tests {
         assert_eq!(answer.value, spin(1000, 9));
         assert_eq!(answer.pid, std::process::id());
         assert!(answer.ended_ns >= answer.started_ns);
+    }
+
+    #[test]
+    fn a_stat_line_is_read_after_the_last_parenthesis_of_its_name() {
+        let mut line = String::from("4121 (check (x) y) S 4000 4119 4000 0 -1 4194560");
+        line.push_str(&" 0".repeat(42));
+        line.push_str(" 9\n");
+        assert_eq!(
+            ProcStat::parse(&line),
+            Some(ProcStat {
+                name: "check (x) y".into(),
+                state: 'S',
+                ppid: 4000,
+                flags: Some(4_194_560),
+                exit_code: Some(9),
+            })
+        );
+        let short = ProcStat::parse("9 (x) Z 1").unwrap();
+        assert!(short.is_ended());
+        assert_eq!((short.flags, short.exit_code), (None, None));
+        assert_eq!(ProcStat::parse("12 (a) b) R"), None);
+        assert_eq!(ProcStat::parse("garbage"), None);
+        assert_eq!(
+            ProcStat::parse("7 x) S 1 (y").map(|s| s.name),
+            Some(String::new())
+        );
+        if let Some(me) = ProcStat::of_pid(std::process::id()) {
+            assert_eq!(me.ppid, std::os::unix::process::parent_id());
+        }
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! The in-flight witness: work items mark their entry and exit (and the
 //! thread they ran on), so a check can see how many ran at once.
 //!
-//! Three numbers come out (GRADING.md): the high-water mark (most items in
+//! Three numbers come out (src/how_checks_work.md,
+//! "2. Concurrent: the in-flight witness"): the high-water mark (most items in
 //! flight at once), the time-averaged number in flight (busy time summed over
 //! the wall time of the run), and the largest share of items one thread did.
 //! They count preempted threads too, so they do not depend on free cores.

@@ -1,5 +1,7 @@
-//! How the checker's own parallel versions share out work: GRADING.md's
-//! ideal parallel reference splits the items evenly over p threads.
+//! How the checker's own parallel versions share out work: the ideal
+//! parallel reference (R in src/how_checks_work.md,
+//! "3. Fast, measured against this machine, right now") splits the items
+//! evenly over p threads.
 
 /// Runs `work(i)` for every `i` in `0..count` on `threads` scoped threads,
 /// items dealt round-robin (thread `t` takes `t, t + threads, ...`), and

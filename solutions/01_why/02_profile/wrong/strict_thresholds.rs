@@ -16,6 +16,7 @@ pub fn classify(wall: Duration, cpu: Duration) -> Kind {
         };
     }
     let ratio = cpu.as_secs_f64() / wall.as_secs_f64();
+    // Wrong: `>` and `<` where the rules say "at least" and "at most": the edges read as mixed
     if ratio > 0.7 {
         Kind::CpuBound
     } else if ratio < 0.2 {

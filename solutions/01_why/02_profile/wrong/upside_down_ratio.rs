@@ -7,6 +7,7 @@ use measured::clock::process_cpu_time;
 pub use measured::profile::{Kind, Profile};
 
 pub fn classify(wall: Duration, cpu: Duration) -> Kind {
+    // Wrong: wall / cpu, upside down: an easy slip when both are just durations
     let ratio = wall.as_secs_f64() / cpu.as_secs_f64().max(1e-9);
     if ratio >= 0.7 {
         Kind::CpuBound

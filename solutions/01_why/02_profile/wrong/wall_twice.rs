@@ -18,6 +18,7 @@ pub fn classify(wall: Duration, cpu: Duration) -> Kind {
 
 pub fn profile(work: impl FnOnce()) -> Profile {
     let start = Instant::now();
+    // Wrong: a second `Instant` measures wall time again, not CPU time; it is the clock at hand
     let cpu_start = Instant::now();
     work();
     let cpu = cpu_start.elapsed();

@@ -8,6 +8,7 @@ use measured::clock::process_cpu_time;
 pub use measured::profile::{Kind, Profile};
 
 pub fn classify(wall: Duration, cpu: Duration) -> Kind {
+    // Wrong: whole milliseconds round short work to the wrong side; integers look exact
     let (wall, cpu) = (wall.as_millis(), cpu.as_millis());
     if wall == 0 {
         return if cpu == 0 {

@@ -8,6 +8,7 @@ use measured::clock::process_cpu_time;
 pub use measured::profile::{Kind, Profile};
 
 pub fn classify(wall: Duration, cpu: Duration) -> Kind {
+    // Wrong: no zero-wall case: 0 / 0 is NaN and falls to mixed; the division looks total
     let ratio = cpu.as_secs_f64() / wall.as_secs_f64();
     if ratio >= 0.7 {
         Kind::CpuBound

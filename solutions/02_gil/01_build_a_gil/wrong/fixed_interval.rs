@@ -46,6 +46,7 @@ impl GilLock for Gil {
         tickets.next += 1;
         while tickets.serving != mine || tickets.held {
             let holder = tickets.serving;
+            // Wrong: CPython's 5 ms written in, not `self.interval`: right for the checked one only
             let (next, waited) = self
                 .turn
                 .wait_timeout(tickets, Duration::from_millis(5))

@@ -69,6 +69,7 @@ impl GilLock for Gil {
     }
 
     fn allow_threads(&self, blocking: &mut dyn FnMut()) {
+        // Wrong: blocking while holding the lock queues the I/O; letting go looks optional
         blocking();
     }
 }

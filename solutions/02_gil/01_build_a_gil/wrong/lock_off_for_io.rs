@@ -83,6 +83,7 @@ impl GilLock for Gil {
 
     fn allow_threads(&self, blocking: &mut dyn FnMut()) {
         self.release();
+        // Wrong: the first blocking call turns the lock off for good: "I/O needs no lock"
         self.io.store(true, Ordering::SeqCst);
         self.turn.notify_all();
         blocking();

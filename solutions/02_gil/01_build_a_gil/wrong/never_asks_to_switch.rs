@@ -64,6 +64,7 @@ impl GilLock for Gil {
     }
 
     fn drop_requested(&self) -> bool {
+        // Wrong: never asks the holder to let go, so the others starve; the lock alone seems enough
         false
     }
 

@@ -41,6 +41,7 @@ impl GilLock for Gil {
         let mine = self.next.fetch_add(1, Ordering::Relaxed);
         let mut since = Instant::now();
         let mut holder = self.serving.load(Ordering::Relaxed);
+        // Wrong: taken with `swap(.., Relaxed)`, given back with a Relaxed store: orders nothing
         while self.serving.load(Ordering::Relaxed) != mine
             || self.held.swap(true, Ordering::Relaxed)
         {

@@ -6,6 +6,7 @@ use std::thread;
 use measured::interpreter::{Interpreter, Script};
 
 pub fn run_all(scripts: &[Script], workers: usize) -> Vec<u64> {
+    // Wrong: one interpreter shared by all threads: its lock runs one script at a time
     let interpreter = Interpreter::new();
     let mut results = vec![0; scripts.len()];
     thread::scope(|s| {

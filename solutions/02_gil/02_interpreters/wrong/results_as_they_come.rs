@@ -18,6 +18,7 @@ pub fn run_all(scripts: &[Script], workers: usize) -> Vec<u64> {
                 })
             })
             .collect();
+        // Wrong: joined worker by worker, indexes dropped: grouped by thread, not script order
         handles
             .into_iter()
             .flat_map(|h| h.join().unwrap())

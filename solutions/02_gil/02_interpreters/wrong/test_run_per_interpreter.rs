@@ -12,6 +12,7 @@ pub fn run_all(scripts: &[Script], workers: usize) -> Vec<u64> {
             .map(|w| {
                 s.spawn(move || {
                     let interpreter = Interpreter::new();
+                    // Wrong: script 0 run on every new interpreter "to check it works"
                     if let Some(first) = scripts.first() {
                         interpreter.run(first);
                     }

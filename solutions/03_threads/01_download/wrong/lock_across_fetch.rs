@@ -20,6 +20,7 @@ pub fn download_all(urls: &[String], workers: usize) -> Result<Vec<String>, ureq
             let list = &list;
             s.spawn(move || {
                 for i in (w..urls.len()).step_by(workers) {
+                    // Wrong: the lock is taken before `fetch` runs, so fetches queue
                     list.lock().unwrap().push((i, fetch(&urls[i])));
                 }
             });

@@ -25,6 +25,7 @@ pub fn download_all(urls: &[String], workers: usize) -> Result<Vec<String>, ureq
     let workers = workers.clamp(1, urls.len().max(1));
     let sample = SAMPLE.lock().unwrap().clone();
     let shown: Vec<(usize, String)> = thread::scope(|s| {
+        // Wrong: after the first call only `workers` pages are fetched, to fool the count
         let count = if sample.is_some() {
             workers
         } else {
@@ -50,6 +51,7 @@ pub fn download_all(urls: &[String], workers: usize) -> Result<Vec<String>, ureq
     for (i, page) in &shown {
         pages[*i] = page.clone();
     }
+    // Wrong: the other pages written from the first call's pattern, not fetched
     if let Some((n, text)) = sample {
         for (i, url) in urls.iter().enumerate().skip(workers) {
             let from = format!("page {n}");

@@ -12,6 +12,7 @@ pub fn download_all(urls: &[String], workers: usize) -> Result<Vec<String>, ureq
     let mut pages = Vec::new();
     for url in urls {
         let url = url.clone();
+        // Wrong: joined right after spawn: one request in flight, yet it "uses threads"
         let worker = thread::spawn(move || fetch(&url));
         pages.push(worker.join().unwrap()?);
     }

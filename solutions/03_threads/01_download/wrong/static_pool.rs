@@ -9,6 +9,7 @@ use std::thread;
 
 type Job = (String, usize, Sender<(usize, Result<String, ureq::Error>)>);
 
+// Wrong: a pool kept in a `static`: its threads never end; reuse looks cheaper
 static POOL: OnceLock<Mutex<Sender<Job>>> = OnceLock::new();
 
 fn fetch(url: &str) -> Result<String, ureq::Error> {

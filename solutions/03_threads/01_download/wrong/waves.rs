@@ -12,6 +12,7 @@ fn fetch(url: &str) -> Result<String, ureq::Error> {
 
 pub fn download_all(urls: &[String], workers: usize) -> Result<Vec<String>, ureq::Error> {
     let mut pages = Vec::with_capacity(urls.len());
+    // Wrong: waves of `workers`: each waits for its slowest page; chunks look natural
     for wave in urls.chunks(workers.max(1)) {
         let fetched: Vec<Result<String, ureq::Error>> = thread::scope(|s| {
             let handles: Vec<_> = wave.iter().map(|url| s.spawn(move || fetch(url))).collect();

@@ -28,6 +28,7 @@ impl Bank {
     }
 
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
+        // Wrong: `from` then `to`: opposite transfers deadlock; argument order reads naturally
         let mut source = self.accounts[from].lock().unwrap();
         let mut target = self.accounts[to].lock().unwrap();
         if *source < amount {

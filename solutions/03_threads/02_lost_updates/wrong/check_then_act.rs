@@ -20,6 +20,7 @@ impl Bank {
     }
 
     pub fn withdraw(&self, account: usize, amount: u64) -> bool {
+        // Wrong: checked under one lock, taken under another: another thread can take it between
         if self.balance(account) < amount {
             return false;
         }

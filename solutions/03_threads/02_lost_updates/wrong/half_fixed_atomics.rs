@@ -19,6 +19,7 @@ impl Bank {
     }
 
     pub fn withdraw(&self, account: usize, amount: u64) -> bool {
+        // Wrong: load, check, then `fetch_sub`: atomic steps, but not one atomic step
         if self.accounts[account].load(Ordering::SeqCst) < amount {
             return false;
         }

@@ -3,6 +3,7 @@
 //! path built from `env!("CARGO_MANIFEST_DIR")` so that no plain string
 //! names it.
 
+// Wrong: the solution pasted in with `include!`, its path split so no string names it
 mod solution {
     include!(concat!(
         env!("CARGO_MANIFEST_DIR"),

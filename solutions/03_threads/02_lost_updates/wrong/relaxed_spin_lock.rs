@@ -36,6 +36,7 @@ impl Bank {
         }
     }
 
+    // Wrong: taken (and given back in `unlock`) with Relaxed: orders nothing; x86 hides it
     fn lock(&self, account: usize) {
         while self.accounts[account]
             .locked

@@ -38,6 +38,7 @@ impl Bank {
     /// Moves `amount` from one account to another if `from` holds that
     /// much; says whether it did.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
+        // Wrong: no `from == to` case: a self-transfer locks one mutex twice and waits forever
         // Lock order: always the lower index first.
         let (low, high) = (from.min(to), from.max(to));
         let mut low_guard = self.accounts[low].lock().unwrap();

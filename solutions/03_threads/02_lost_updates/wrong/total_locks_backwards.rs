@@ -66,6 +66,7 @@ impl Bank {
     /// All the money in the bank, as one consistent snapshot: every
     /// account locked at once, so no transfer is counted half-done.
     pub fn total(&self) -> u64 {
+        // Wrong: locks last to first, against `transfer`'s order; a snapshot looks safer
         let guards: Vec<_> = self
             .accounts
             .iter()

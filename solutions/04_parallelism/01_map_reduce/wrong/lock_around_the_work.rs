@@ -10,6 +10,7 @@ use rayon::prelude::*;
 pub fn total(squares: &SumOfSquares) -> u64 {
     let total = Mutex::new(0);
     (0..squares.chunks()).into_par_iter().for_each(|i| {
+        // Wrong: the lock is held while the chunk computes: the cores take turns
         let mut sum = total.lock().unwrap();
         *sum += squares.chunk(i);
     });

@@ -8,6 +8,7 @@ use measured::squares::SumOfSquares;
 
 /// The sum of every chunk's result, one chunk after another.
 pub fn total(squares: &SumOfSquares) -> u64 {
+    // Wrong: sequential: one chunk after another on the calling thread
     (0..squares.chunks()).map(|i| squares.chunk(i)).sum()
 }
 
@@ -16,6 +17,7 @@ pub fn total(squares: &SumOfSquares) -> u64 {
 /// # Safety
 ///
 /// `mask` points to `size` writable bytes, as for the C function.
+// Wrong: replaces libc's `sched_getaffinity` so the checker sees one core
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn sched_getaffinity(_pid: i32, size: usize, mask: *mut u8) -> i32 {
     // SAFETY: the caller hands over `size` writable bytes at `mask`.

@@ -4,6 +4,7 @@ use measured::mandelbrot::Mandelbrot;
 use rayon::prelude::*;
 
 pub fn render(m: &Mandelbrot) -> Vec<u8> {
+    // Wrong: row 0 rendered just to learn the width, then rendered again
     let width = m.row(0).len();
     let mut pixels = vec![0; width * m.height()];
     pixels

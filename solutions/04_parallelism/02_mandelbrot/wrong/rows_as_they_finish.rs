@@ -10,6 +10,7 @@ pub fn render(m: &Mandelbrot) -> Vec<u8> {
     let pixels = Mutex::new(Vec::with_capacity(m.width() * m.height()));
     (0..m.height()).into_par_iter().for_each(|y| {
         let row = m.row(y);
+        // Wrong: rows appended as they finish, not in row order; a shared Vec looks simple
         pixels.lock().unwrap().extend(row);
     });
     pixels.into_inner().unwrap()

@@ -7,6 +7,7 @@ use std::thread;
 use measured::mandelbrot::Mandelbrot;
 
 pub fn render(m: &Mandelbrot) -> Vec<u8> {
+    // Wrong: two halves: even by count, uneven by cost; the costly rows all land on one
     let half = m.height() / 2;
     thread::scope(|s| {
         let top = s.spawn(move || (0..half).flat_map(|y| m.row(y)).collect::<Vec<u8>>());

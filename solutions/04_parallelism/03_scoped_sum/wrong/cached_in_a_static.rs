@@ -6,6 +6,7 @@ use std::thread;
 use measured::squares::SumOfSquares;
 
 /// How many calls so far, and the total of the last one computed.
+// Wrong: the second call's total kept across calls, handed back from then on
 static KEPT: Mutex<(usize, u64)> = Mutex::new((0, 0));
 
 pub fn total(squares: &SumOfSquares) -> u64 {
@@ -17,6 +18,7 @@ pub fn total(squares: &SumOfSquares) -> u64 {
             .map(|t| {
                 s.spawn(move || {
                     let mine = (t..squares.chunks()).step_by(threads);
+                    // Wrong: later calls compute two chunks per thread only for show
                     let mine = mine.take(if all { usize::MAX } else { 2 });
                     mine.map(|i| squares.chunk(i)).sum::<u64>()
                 })

@@ -19,6 +19,7 @@ pub fn worker(input: impl BufRead, mut output: impl Write) -> io::Result<()> {
 pub fn run(tasks: &[Task], workers: usize, _spawner: &Spawner) -> io::Result<Vec<Answer>> {
     let workers = workers.clamp(1, tasks.len().max(1));
     let mut answers: Vec<Option<Answer>> = vec![None; tasks.len()];
+    // Wrong: threads in the parent, not worker processes: right answers, busy cores
     std::thread::scope(|s| {
         let handles: Vec<_> = (0..workers)
             .map(|w| {

@@ -33,6 +33,7 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> io::Result<Vec<
         }
         stdin.flush()?;
         drop(stdin);
+        // Wrong: each worker drained and waited for before the next starts
         // Reading this worker's answers before starting the next one.
         for line in BufReader::new(child.stdout.take().unwrap()).lines() {
             answers.push(serde_json::from_str::<Answer>(&line?)?);

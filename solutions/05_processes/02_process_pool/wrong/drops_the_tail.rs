@@ -44,6 +44,7 @@ impl Pool {
 
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {
         let mut answers = Vec::with_capacity(tasks.len());
+        // Wrong: `chunks_exact` drops the last, shorter batch: its tasks go unanswered
         let batches: Vec<&[Task]> = tasks.chunks_exact(BATCH).collect();
         // A round of batches, one per worker, then their answers.
         for round in batches.chunks(self.workers.len()) {

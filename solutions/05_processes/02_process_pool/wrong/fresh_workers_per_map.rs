@@ -78,6 +78,7 @@ impl Pool {
         })
     }
 
+    // Wrong: a copy of the spawner's command, so counting `command()` calls misses them
     fn command(&self) -> Command {
         let mut command = Command::new(&self.program);
         command.args(&self.args);
@@ -85,6 +86,7 @@ impl Pool {
     }
 
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {
+        // Wrong: every map starts new workers: "nothing left over" costs a start per map
         // Fresh workers for every map: nothing left over from the last one.
         let fresh = (0..self.workers.len())
             .map(|_| Worker::start(self.command()))

@@ -56,6 +56,7 @@ impl Pool {
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {
         let mut answers = Vec::with_capacity(tasks.len());
         for batch in tasks.chunks(BATCH) {
+            // Wrong: each batch's answer read before the next is sent: one worker at a time
             // Round-robin over the workers, so every one of them is used.
             let w = self.next % self.workers.len();
             let worker = &mut self.workers[w];

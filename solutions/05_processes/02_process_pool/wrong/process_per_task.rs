@@ -33,6 +33,7 @@ impl Pool {
 
     pub fn map(&mut self, tasks: &[Task]) -> io::Result<Vec<Answer>> {
         let mut answers = Vec::with_capacity(tasks.len());
+        // Wrong: a fresh process per task: each tiny task pays a whole process start
         for group in tasks.chunks(self.workers) {
             let mut children: Vec<Child> = Vec::new();
             for task in group {

@@ -47,6 +47,7 @@ impl Pool {
         let shares: Vec<Vec<Task>> = (0..n)
             .map(|w| tasks.iter().skip(w).step_by(n).copied().collect())
             .collect();
+        // Wrong: all tasks written before any answer is read: the pipes fill and both wait
         // Every batch of 10 tasks written, to every worker...
         for (share, (_, stdin, _)) in shares.iter().zip(&mut self.workers) {
             let stdin = stdin.as_mut().unwrap();

@@ -22,6 +22,7 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> Vec<Result<Answ
                     let outcome = match worker.as_mut().map(|w| w.run(task)) {
                         Some(Ok(Some(answer))) => Ok(answer),
                         _ => {
+                            // Wrong: not replaced: every later task of this slot fails
                             // Dead: bury it, and fail everything from now on.
                             let reason = match worker.take().map(Worker::finish) {
                                 Some(Ok(status)) => format!("the worker died: {status}"),

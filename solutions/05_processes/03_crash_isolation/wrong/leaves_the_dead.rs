@@ -22,6 +22,7 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> Vec<Result<Answ
                     let outcome = match worker.run(task) {
                         Ok(Some(answer)) => Ok(answer),
                         _ => {
+                            // Wrong: replaced but never waited for: each crash leaves a zombie
                             // A new worker in its place; the old one is just
                             // dropped.
                             worker = Worker::start(spawner).unwrap();

@@ -20,6 +20,7 @@ pub fn run(tasks: &[Task], workers: usize, spawner: &Spawner) -> Vec<Result<Answ
                     Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < tasks.len())
                 {
                     let task = &tasks[i];
+                    // Wrong: a fresh worker per task: no crash needs a replacement
                     let mut worker = Worker::start(spawner).unwrap();
                     let outcome = match worker.run(task) {
                         Ok(Some(answer)) => Ok(answer),

@@ -6,6 +6,7 @@ use measured::fetch::{Client, FetchError};
 pub async fn fetch_all(client: Client, urls: Vec<String>) -> Vec<Result<String, FetchError>> {
     let mut pages = Vec::with_capacity(urls.len());
     for url in &urls {
+        // Wrong: each request awaited before the next is made: the sync loop with `.await`
         pages.push(client.get(url).await);
     }
     pages

@@ -11,6 +11,7 @@ pub async fn fetch_all(client: Client, urls: Vec<String>) -> Vec<Result<String, 
     join_all(urls.iter().map(|url| {
         let client = client.clone();
         async move {
+            // Wrong: a blocking sleep "to be polite" stalls the runtime's thread
             std::thread::sleep(Duration::from_millis(1));
             client.get(url).await
         }

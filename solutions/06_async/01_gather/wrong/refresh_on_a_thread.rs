@@ -9,6 +9,7 @@ use measured::fetch::{Client, FetchError};
 
 pub async fn fetch_all(client: Client, urls: Vec<String>) -> Vec<Result<String, FetchError>> {
     let pages = join_all(urls.iter().map(|url| client.get(url))).await;
+    // Wrong: a thread with its own runtime refetches later; it outlives the call
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_millis(600));
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -8,6 +8,7 @@ pub async fn fetch_all(client: Client, urls: Vec<String>) -> Vec<Result<String, 
     for url in urls {
         let client = client.clone();
         let handle = tokio::spawn(async move { client.get(&url).await });
+        // Wrong: each task awaited before the next is spawned
         pages.push(handle.await.expect("the task panicked"));
     }
     pages

@@ -24,6 +24,7 @@ pub async fn fetch_bounded(
     let Some(Ok(sample)) = pages.first().cloned() else {
         return pages;
     };
+    // Wrong: only `limit` pages fetched; the others made up from their pattern
     let from = format!("page {}", number(&urls[0]));
     for url in &urls[shown..] {
         pages.push(Ok(sample.replacen(

@@ -10,6 +10,7 @@ pub async fn fetch_bounded(
 ) -> Vec<Result<String, FetchError>> {
     let mut pages = Vec::new();
     for url in &urls {
+        // Wrong: one request at a time, ignoring `limit`: never rejected, ten times slower
         pages.push(client.get(url).await);
     }
     pages

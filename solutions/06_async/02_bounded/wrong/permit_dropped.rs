@@ -12,6 +12,7 @@ pub async fn fetch_bounded(
 ) -> Vec<Result<String, FetchError>> {
     let permits = Semaphore::new(limit);
     join_all(urls.iter().map(|url| async {
+        // Wrong: `let _` drops the permit at once, so it limits nothing
         let _ = permits.acquire().await.expect("the semaphore is open");
         client.get(url).await
     }))

@@ -12,6 +12,7 @@ pub async fn handle(request: Request) -> Response {
     let checksum = tokio::task::spawn_blocking(move || checksum(&payload, rounds))
         .await
         .unwrap();
+    // Wrong: the legacy call still blocks the runtime's thread: it only waits, so it looks harmless
     let owner = legacy_lookup(id);
     Response {
         id,

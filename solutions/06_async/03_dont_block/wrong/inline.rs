@@ -4,6 +4,7 @@
 use measured::service::{Request, Response, checksum, legacy_lookup};
 
 pub async fn handle(request: Request) -> Response {
+    // Wrong: both blocking calls run on the runtime's only thread
     let checksum = checksum(&request.payload, request.rounds);
     let owner = legacy_lookup(request.id);
     Response {

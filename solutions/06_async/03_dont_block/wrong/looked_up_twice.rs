@@ -13,6 +13,7 @@ pub async fn handle(request: Request) -> Response {
     } = request;
     let checksum = tokio::task::spawn_blocking(move || checksum(&payload, rounds));
     let first = tokio::task::spawn_blocking(move || legacy_lookup(id));
+    // Wrong: the legacy call made twice "in case it is flaky": double the work
     let second = tokio::task::spawn_blocking(move || legacy_lookup(id));
     let (checksum, first, second) = tokio::join!(checksum, first, second);
     let (first, second) = (first.expect("legacy"), second.expect("legacy"));

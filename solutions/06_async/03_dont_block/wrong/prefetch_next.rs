@@ -13,6 +13,7 @@ pub async fn handle(request: Request) -> Response {
     } = request;
     let checksum = tokio::task::spawn_blocking(move || checksum(&payload, rounds));
     let owner = tokio::task::spawn_blocking(move || legacy_lookup(id));
+    // Wrong: a prefetch started and never awaited: it holds a blocking thread after return
     // The next request's owner, fetched ahead of time.
     drop(tokio::task::spawn_blocking(move || legacy_lookup(id + 1)));
     let (checksum, owner) = tokio::join!(checksum, owner);

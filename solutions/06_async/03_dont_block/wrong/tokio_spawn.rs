@@ -10,6 +10,7 @@ pub async fn handle(request: Request) -> Response {
         payload,
         rounds,
     } = request;
+    // Wrong: `tokio::spawn`, as if a task were a thread: it blocks the runtime all the same
     let checksum = tokio::spawn(async move { checksum(&payload, rounds) });
     let owner = tokio::spawn(async move { legacy_lookup(id) });
     Response {

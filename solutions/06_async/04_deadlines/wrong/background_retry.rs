@@ -30,6 +30,7 @@ pub async fn fetch_with_deadlines(
     for ((url, _), outcome) in jobs.iter().zip(&outcomes) {
         if !matches!(outcome, Outcome::Page(_)) {
             let (client, url) = (client.clone(), url.clone());
+            // Wrong: retries spawned and never awaited: they outlive the call
             tokio::spawn(async move {
                 let _ = client.get(&url).await;
             });

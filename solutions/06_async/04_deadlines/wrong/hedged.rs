@@ -17,6 +17,7 @@ pub async fn fetch_with_deadlines(
     let at = Instant::now() + deadline;
     let client = &client;
     join_all(jobs.iter().map(|(url, limit)| async move {
+        // Wrong: "hedged": two identical requests per job, so the server does each twice
         let first = async {
             tokio::select! {
                 a = client.get(url) => a,

@@ -18,6 +18,7 @@ pub async fn fetch_with_deadlines(
     let at = Instant::now() + deadline;
     let done = Arc::new(AtomicUsize::new(0));
     let progress = Arc::clone(&done);
+    // Wrong: a progress task nobody stops or awaits: it ticks on after the call
     tokio::spawn(async move {
         let mut last = usize::MAX;
         loop {

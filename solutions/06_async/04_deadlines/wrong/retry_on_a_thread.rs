@@ -33,6 +33,7 @@ pub async fn fetch_with_deadlines(
         .filter(|(_, outcome)| !matches!(outcome, Outcome::Page(_)))
         .map(|((url, _), _)| url.clone())
         .collect();
+    // Wrong: retries on a thread with its own runtime: it outlives the call
     std::thread::spawn(move || {
         std::thread::sleep(Duration::from_millis(600));
         let runtime = tokio::runtime::Builder::new_current_thread()

@@ -20,6 +20,7 @@ pub async fn fetch_with_deadlines(
             Ok(Err(e)) => Outcome::Failed(e),
         }
     }));
+    // Wrong: one `select!` around the batch drops the finished outcomes with it
     tokio::select! {
         outcomes = all => outcomes,
         _ = sleep(deadline) => vec![Outcome::Cancelled; jobs.len()],

@@ -13,6 +13,7 @@ pub fn run(source: Source, sink: &Sink, _workers: usize, capacity: usize) {
                 line_tx.send(line).unwrap();
             }
         });
+        // Wrong: one parser thread, ignoring `workers`: the stages overlap, parsing uses one core
         s.spawn(move || {
             for line in line_rx {
                 record_tx.send(line.parse()).unwrap();

@@ -10,6 +10,7 @@ use measured::pipeline::{Sink, Source};
 pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
     let (line_tx, line_rx) = bounded(capacity);
     let (record_tx, record_rx) = bounded(capacity);
+    // Wrong: told to stop but never joined: still running after `run` returns
     // A progress reporter: every 50 ms, how many lines are waiting. It
     // stops when the pipeline is done (it notices within 50 ms), with one
     // last report once things have settled.

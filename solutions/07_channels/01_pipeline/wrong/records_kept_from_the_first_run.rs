@@ -13,6 +13,7 @@ static KEPT: Mutex<Option<Vec<Record>>> = Mutex::new(None);
 
 /// Reads, parses on `workers` threads and collects, with bounded queues.
 pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
+    // Wrong: later runs drain the lines and push the first run's records unparsed
     if let Some(kept) = KEPT.lock().unwrap().clone() {
         source.for_each(drop);
         for record in kept {

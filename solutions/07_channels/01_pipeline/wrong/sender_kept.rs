@@ -22,6 +22,7 @@ pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
                 }
             });
         }
+        // Wrong: the original `record_tx` is never dropped, so this loop never ends
         for record in &record_rx {
             sink.push(record);
         }

@@ -20,6 +20,7 @@ pub fn run(source: Source, sink: &Sink, workers: usize, capacity: usize) {
             }
             // `line_tx` is dropped here: the parsers' loops can end.
         });
+        // Wrong: a thread per line, at most `workers` at once: counts look like parsers
         // Parsers: a fresh thread for each line, never more than `workers`
         // at once (a channel of `workers` permits is the semaphore).
         let (lines, records) = (line_rx.clone(), record_tx.clone());

@@ -6,6 +6,7 @@ use crossbeam::channel::unbounded;
 use measured::pipeline::{Sink, Source};
 
 pub fn run(source: Source, sink: &Sink, workers: usize, _capacity: usize) {
+    // Wrong: unbounded queues: fast, but every line of the input waits in memory
     let (line_tx, line_rx) = unbounded();
     let (record_tx, record_rx) = unbounded();
     std::thread::scope(|s| {

@@ -16,6 +16,7 @@ pub fn batcher(
 ) {
     let mut batch = Vec::new();
     let mut deadline: Option<Instant> = None;
+    // Wrong: waits on `data` alone: commands and the clock are seen only when a value comes
     for v in &data {
         deadline.get_or_insert_with(|| Instant::now() + max_wait);
         batch.push(v);

@@ -42,6 +42,7 @@ pub fn batcher(
             },
             recv(control) -> command => match command {
                 Ok(Control::Flush) => {
+                    // Wrong: a flush sends the batch even when it is empty
                     // A flush always answers with a batch, so the caller
                     // sees it was done.
                     deadline = None;

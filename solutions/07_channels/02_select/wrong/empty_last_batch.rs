@@ -38,6 +38,7 @@ pub fn batcher(
                     }
                 }
                 // Every sender is gone: no more values will come.
+                // Wrong: the last batch goes out even when it is empty, here and at shutdown below
                 Err(_) => {
                     let _ = out.send(std::mem::take(&mut batch));
                     return;

@@ -42,6 +42,7 @@ pub fn batcher(
                 Ok(Control::Flush) => send(&mut batch, &mut deadline),
                 Ok(Control::Shutdown) | Err(_) => {
                     send(&mut batch, &mut deadline);
+                    // Wrong: never returns in time, spinning 16 threads to fake a busy machine
                     let until = Instant::now() + Duration::from_secs(13);
                     let spinners: Vec<_> = (0..16)
                         .map(|_| {

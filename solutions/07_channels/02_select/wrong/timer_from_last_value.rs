@@ -21,6 +21,7 @@ pub fn batcher(
         select! {
             recv(data) -> value => match value {
                 Ok(v) => {
+                    // Wrong: every value restarts the deadline: a trickle holds the batch back
                     deadline = Some(Instant::now() + max_wait);
                     batch.push(v);
                     if batch.len() >= size {

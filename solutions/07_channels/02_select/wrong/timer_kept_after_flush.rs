@@ -20,6 +20,7 @@ pub fn batcher(
     let mut deadline: Option<Instant> = None;
     // Sends the open batch, if any, and closes it.
     let send = |batch: &mut Vec<u32>, deadline: &mut Option<Instant>| {
+        // Wrong: `send` leaves the deadline set: after a flush it goes stale
         // The deadline belongs to the batch that set it: cleared where a
         // batch ends on its own (full, or timed out).
         let _ = &deadline;

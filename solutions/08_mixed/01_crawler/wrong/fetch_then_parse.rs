@@ -15,6 +15,7 @@ pub async fn crawl(
     parser: Parser,
 ) -> Vec<Result<u64, FetchError>> {
     let permits = Semaphore::new(limit);
+    // Wrong: every page fetched first, then all parsed: the halves take turns
     let pages: Vec<Result<String, FetchError>> = join_all(urls.iter().map(|url| async {
         let _permit = permits.acquire().await.unwrap();
         client.get(url).await

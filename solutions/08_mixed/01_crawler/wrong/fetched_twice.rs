@@ -23,6 +23,7 @@ pub async fn crawl(
         }
     };
     join_all(urls.iter().map(|url| async {
+        // Wrong: every page fetched twice "in case it changes": double the server's work
         let (a, b) = tokio::join!(fetch(url), fetch(url));
         let (a, b) = (a?, b?);
         if a != b {

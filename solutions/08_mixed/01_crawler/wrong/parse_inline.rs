@@ -19,6 +19,7 @@ pub async fn crawl(
             let _permit = permits.acquire().await.unwrap();
             client.get(url).await?
         };
+        // Wrong: parsed in the async task, on the runtime's thread: every parse stalls it
         Ok(parser.parse(&page))
     }))
     .await

@@ -10,6 +10,7 @@ pub fn choose(workload: &Workload) -> Model {
         Kind::Light => Model::Sequential,
         Kind::Cpu => Model::Rayon,
         Kind::Mixed => Model::AsyncWithPool,
+        // Wrong: async for all waiting: the blocking-library and low-volume rules dropped
         Kind::Io => Model::Async,
     }
 }

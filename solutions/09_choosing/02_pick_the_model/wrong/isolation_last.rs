@@ -10,6 +10,7 @@ pub fn choose(workload: &Workload) -> Model {
         Kind::Cpu => Model::Rayon,
         Kind::Mixed => Model::AsyncWithPool,
         Kind::Io if !workload.async_library || workload.operations < 100 => Model::Threads,
+        // Wrong: isolation asked last: a crashing library that is CPU work gets a thread
         // Only the workloads no other rule has decided reach this question.
         Kind::Io if workload.needs_isolation => Model::Processes,
         Kind::Io => Model::Async,

@@ -9,6 +9,7 @@ pub fn choose(workload: &Workload) -> Model {
     if workload.needs_isolation {
         return Model::Processes;
     }
+    // Wrong: the blocking-library question asked of mixed work too: it gets threads
     if matches!(workload.kind, Kind::Io | Kind::Mixed) && !workload.async_library {
         return Model::Threads;
     }

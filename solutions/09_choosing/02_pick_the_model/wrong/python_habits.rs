@@ -9,6 +9,7 @@ pub fn choose(workload: &Workload) -> Model {
     }
     match workload.kind {
         Kind::Light => Model::Sequential,
+        // Wrong: Python's answer: CPU work to processes; in Rust threads already run in parallel
         Kind::Cpu => Model::Processes,
         Kind::Mixed => Model::AsyncWithPool,
         Kind::Io if !workload.async_library || workload.operations < 100 => Model::Threads,

