@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
-use verdict::{Report, Verdict};
+use verdict::{Panicked, Report, Verdict};
 
 /// How one check run ended.
 // A report is far larger than the other variants, but a run holds one
@@ -23,7 +23,7 @@ pub enum Outcome {
         /// How it ended: `exit status 101`, `killed by signal 11 (SIGSEGV)`.
         status: String,
         /// The panic message read from its standard error, if it panicked.
-        panic: Option<CrashPanic>,
+        panic: Option<Panicked>,
         /// The last lines it printed.
         output_tail: String,
     },
@@ -89,15 +89,6 @@ pub enum Limit {
         /// The limit.
         bytes: u64,
     },
-}
-
-/// A panic found in a crashed check's standard error.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CrashPanic {
-    /// `src/lib.rs:3:5`, when the message says.
-    pub location: Option<String>,
-    /// The panic message, possibly several lines.
-    pub message: String,
 }
 
 /// An [`Outcome`] in one word: what the progress file and JSON output record.

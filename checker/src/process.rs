@@ -5,7 +5,7 @@
 
 use crate::contain;
 use crate::limits::{self, Limits};
-use crate::outcome::{CrashPanic, Limit, Outcome};
+use crate::outcome::{Limit, Outcome};
 use crate::relay::{Relay, Tally};
 use rustix::process::{Pid, Resource, Signal, WaitOptions};
 use std::io::{Read, Write};
@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use verdict::Panicked;
 use verdict::{REPORT_PATH_ENV, channel};
 
 /// How often the child is polled.
@@ -229,7 +230,7 @@ pub fn run_check(
     let report_text = report_text.join().unwrap_or_default();
     if !report_text.is_empty() {
         return Ok(match channel::open(&report_text, &seal) {
-            Ok(report) if report.format_version == verdict::FORMAT_VERSION => {
+            Ok(report) => {
                 let relayed = relay.as_ref().map(Relay::tally);
                 match vouch(&report, kept)
                     .and_then(|()| answered(exe, cwd, &report, challenge, relayed))
@@ -247,16 +248,14 @@ pub fn run_check(
                     Err(why) => Outcome::NotTrusted { why },
                 }
             }
-            Ok(report) => Outcome::Crashed {
-                status: format!(
-                    "a report in format {} (this checker reads {}): rebuild the checker",
-                    report.format_version,
-                    verdict::FORMAT_VERSION
-                ),
+            Err(why) if why.is_untrusted() => Outcome::NotTrusted {
+                why: why.to_string(),
+            },
+            Err(other_version) => Outcome::Crashed {
+                status: other_version.to_string(),
                 panic: None,
                 output_tail: String::new(),
             },
-            Err(why) => Outcome::NotTrusted { why },
         });
     }
     if std::fs::metadata(report_path).is_ok() {
@@ -632,28 +631,33 @@ fn signal_name(signal: i32) -> Option<&'static str> {
 /// `thread 'main' panicked at src/lib.rs:3:5:\n<message>` (newer toolchains
 /// add the thread id: `thread 'main' (1234) panicked at`). Also returns the
 /// lines printed before it.
-pub fn parse_panic(stderr: &str) -> Option<(CrashPanic, Vec<&str>)> {
+pub fn parse_panic(stderr: &str) -> Option<(Panicked, Vec<&str>)> {
     let lines: Vec<&str> = stderr.lines().collect();
     let header = lines
         .iter()
         .position(|line| line.starts_with("thread '") && line.contains(" panicked at "))?;
-    let (_, at) = lines[header].split_once(" panicked at ")?;
+    let (who, at) = lines[header].split_once(" panicked at ")?;
+    let thread = who
+        .strip_prefix("thread '")
+        .and_then(|rest| rest.split_once('\''))
+        .map(|(name, _)| name.to_owned());
     let location = at.strip_suffix(':').unwrap_or(at).trim();
     let message: Vec<&str> = lines[header + 1..]
         .iter()
         .copied()
         .take_while(|line| !line.starts_with("note: ") && !line.starts_with("stack backtrace:"))
         .collect();
-    let panic = CrashPanic {
+    let panic = Panicked {
         location: (!location.is_empty()).then(|| location.to_owned()),
         message: message.join("\n").trim_end().to_owned(),
+        thread,
     };
     Some((panic, lines[..header].to_vec()))
 }
 
 /// The panic, if any, and the last lines printed (stdout, then stderr up to
 /// the panic: the panic itself is shown on its own).
-fn crash_details(stderr: &str, stdout: &str) -> (Option<CrashPanic>, String) {
+fn crash_details(stderr: &str, stdout: &str) -> (Option<Panicked>, String) {
     let (panic, before) = match parse_panic(stderr) {
         Some((panic, before)) => (Some(panic), before),
         None => (None, stderr.lines().collect()),
@@ -690,6 +694,7 @@ mod tests {
             Some("exercises/x/src/lib.rs:5:5")
         );
         assert_eq!(panic.message, "not ready");
+        assert_eq!(panic.thread.as_deref(), Some("main"));
     }
 
     #[test]

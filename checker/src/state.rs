@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// Overrides the folder (default `<course>/.checker`); the course's own
 /// tests point it at a temporary folder so they never touch real progress.
-pub const STATE_DIR_ENV: &str = "CHECKER_STATE_DIR";
+pub use verdict::STATE_DIR_ENV;
 
 /// The state folder of the course at `root`.
 pub fn state_dir(root: &Path) -> PathBuf {

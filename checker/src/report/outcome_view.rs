@@ -298,7 +298,6 @@ fn location(style: &Style, root: &Path, location: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::outcome::CrashPanic;
     use verdict::{Bar, Chart, Evidence};
 
     fn render(outcome: &Outcome) -> String {
@@ -377,9 +376,10 @@ mod tests {
     fn crashes_and_hangs_say_what_happened() {
         let crash = Outcome::Crashed {
             status: "exit status 101".into(),
-            panic: Some(CrashPanic {
+            panic: Some(Panicked {
                 location: Some("src/lib.rs:3:5".into()),
                 message: "boom".into(),
+                thread: Some("main".into()),
             }),
             output_tail: "starting".into(),
         };

@@ -51,7 +51,7 @@ pub fn main(exercise: &str, check: impl FnOnce() -> Report) {
     {
         let _ = CHALLENGE.set(seed);
     }
-    let dir = std::env::var_os("CHECKER_STATE_DIR")
+    let dir = std::env::var_os(verdict::STATE_DIR_ENV)
         .filter(|d| !d.is_empty())
         .map_or_else(|| std::path::PathBuf::from(".checker"), Into::into);
     let _ = FILES_DIR.set(dir);
@@ -207,7 +207,7 @@ pub fn time_chart(
 static FILES_DIR: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
 
 /// Where a check may leave a file for the learner (a picture, say): the
-/// checker's state folder, `CHECKER_STATE_DIR` or `.checker` under the
+/// checker's state folder, [`verdict::STATE_DIR_ENV`] or `.checker` under the
 /// course root, which is where the checker runs checks from. `None` when the
 /// check runs in-process rather than as a check binary.
 pub fn state_path(file: &str) -> Option<std::path::PathBuf> {

@@ -344,23 +344,16 @@ fn live_threads() -> Option<BTreeMap<u32, String>> {
         let Some(tid) = entry.file_name().to_str().and_then(|n| n.parse().ok()) else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+        let Some(stat) = measured::process::ProcStat::read(&entry.path().join("stat")) else {
             continue;
         };
-        let state = stat
-            .rfind(')')
-            .and_then(|i| stat[i + 1..].split_whitespace().next())
-            .unwrap_or("?");
-        if matches!(state, "Z" | "X") {
+        if stat.is_ended() {
             continue;
         }
-        let name = stat
-            .find('(')
-            .zip(stat.rfind(')'))
-            .map_or("?", |(a, b)| &stat[a + 1..b]);
-        let doing = match state {
-            "R" => "running",
-            "S" | "D" => "waiting",
+        let name = &stat.name;
+        let doing = match stat.state {
+            'R' => "running",
+            'S' | 'D' => "waiting",
             _ => "stopped",
         };
         live.insert(tid, format!("thread {tid} \"{name}\" ({doing})"));

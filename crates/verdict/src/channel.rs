@@ -224,26 +224,90 @@ fn fd_from_env(name: &str) -> Option<i32> {
         .filter(|fd: &i32| *fd > 2)
 }
 
-/// Why the text the checker read from the report pipe is not a report it
-/// can trust, if it is not: it must be exactly one report, sealed with
-/// `seal`. The report is returned without its seal.
-pub fn open(text: &str, seal: &str) -> Result<Report, String> {
-    let mut reports = serde_json::Deserializer::from_str(text).into_iter::<Report>();
-    let report = match reports.next() {
-        Some(Ok(report)) => report,
-        Some(Err(err)) => return Err(format!("the report could not be read ({err})")),
-        None => return Err("no report came".to_owned()),
+/// Why the text the checker read from the report pipe gave no report it
+/// can use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unopened {
+    /// Nothing came.
+    Nothing,
+    /// What came is not one JSON report.
+    Unreadable(String),
+    /// More than one thing came: something else wrote to the channel.
+    MoreThanOne,
+    /// The report carries no seal, or another run's.
+    Unsealed {
+        /// Whether it carried a seal at all.
+        carried_one: bool,
+    },
+    /// A sealed report in a format this checker does not read: the check
+    /// was built against another version of the course's crates.
+    Version {
+        /// The report's `format_version`.
+        found: u32,
+    },
+}
+
+impl Unopened {
+    /// Whether the report may be forged or replayed (it earns nothing), as
+    /// against written by a check of another version (rebuild).
+    pub fn is_untrusted(&self) -> bool {
+        !matches!(self, Unopened::Version { .. })
+    }
+}
+
+impl std::fmt::Display for Unopened {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unopened::Nothing => write!(f, "no report came"),
+            Unopened::Unreadable(err) => write!(f, "the report could not be read ({err})"),
+            Unopened::MoreThanOne => write!(
+                f,
+                "more than one report came (something else wrote to the report channel)"
+            ),
+            Unopened::Unsealed { carried_one: true } => {
+                write!(f, "the report carries another run's seal")
+            }
+            Unopened::Unsealed { carried_one: false } => write!(f, "the report carries no seal"),
+            Unopened::Version { found } => write!(
+                f,
+                "a report in format {found} (this checker reads {}): rebuild the checker",
+                crate::FORMAT_VERSION
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Unopened {}
+
+/// The report the checker read from the report pipe, if it can use it: it
+/// must be exactly one report, sealed with `seal`, in the format this
+/// checker reads ([`crate::FORMAT_VERSION`], asked before the rest is read,
+/// since another format may not parse). Returned without its seal.
+pub fn open(text: &str, seal: &str) -> Result<Report, Unopened> {
+    let mut values = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+    let value = match values.next() {
+        Some(Ok(value)) => value,
+        Some(Err(err)) => return Err(Unopened::Unreadable(err.to_string())),
+        None => return Err(Unopened::Nothing),
     };
-    if reports.next().is_some() {
-        return Err(
-            "more than one report came (something else wrote to the report channel)".to_owned(),
-        );
+    if values.next().is_some() {
+        return Err(Unopened::MoreThanOne);
     }
-    match report.seal.as_deref() {
-        Some(found) if found == seal => {}
-        Some(_) => return Err("the report carries another run's seal".to_owned()),
-        None => return Err("the report carries no seal".to_owned()),
+    let carried = value.get("seal").and_then(|s| s.as_str());
+    if carried != Some(seal) {
+        return Err(Unopened::Unsealed {
+            carried_one: carried.is_some(),
+        });
     }
+    let version = value.get("format_version").and_then(|v| v.as_u64());
+    if version != Some(u64::from(crate::FORMAT_VERSION)) {
+        return Err(match version.and_then(|v| u32::try_from(v).ok()) {
+            Some(found) => Unopened::Version { found },
+            None => Unopened::Unreadable("it has no format_version".to_owned()),
+        });
+    }
+    let report: Report =
+        serde_json::from_value(value).map_err(|err| Unopened::Unreadable(err.to_string()))?;
     Ok(Report {
         seal: None,
         ..report
@@ -293,22 +357,29 @@ mod tests {
         assert_eq!(report.seal, None);
         assert_eq!(report.evidence.len(), 1);
         let unsealed = Report::new("x").to_json();
-        assert_eq!(
-            open(&unsealed, "abc").unwrap_err(),
-            "the report carries no seal"
-        );
-        assert!(
-            open(&sealed("old"), "abc")
-                .unwrap_err()
-                .contains("another run")
-        );
+        let err = open(&unsealed, "abc").unwrap_err();
+        assert_eq!(err, Unopened::Unsealed { carried_one: false });
+        assert_eq!(err.to_string(), "the report carries no seal");
+        assert!(err.is_untrusted());
+        let old = open(&sealed("old"), "abc").unwrap_err();
+        assert!(old.to_string().contains("another run"), "{old}");
         let twice = format!("{}{}", sealed("abc"), sealed("abc"));
-        assert!(open(&twice, "abc").unwrap_err().contains("more than one"));
-        assert!(open("", "abc").unwrap_err().contains("no report"));
-        assert!(
-            open("{\"forged\":", "abc")
-                .unwrap_err()
-                .contains("could not be read")
-        );
+        assert_eq!(open(&twice, "abc").unwrap_err(), Unopened::MoreThanOne);
+        assert_eq!(open("", "abc").unwrap_err(), Unopened::Nothing);
+        let forged = open("{\"forged\":", "abc").unwrap_err();
+        assert!(forged.to_string().contains("could not be read"), "{forged}");
+    }
+
+    #[test]
+    fn a_sealed_report_of_another_format_asks_for_a_rebuild() {
+        // A future format whose fields would not parse as this one's.
+        let future = r#"{"format_version": 2, "seal": "abc", "evidence": "changed"}"#;
+        let err = open(future, "abc").unwrap_err();
+        assert_eq!(err, Unopened::Version { found: 2 });
+        assert!(!err.is_untrusted());
+        assert!(err.to_string().contains("rebuild the checker"), "{err}");
+        // Unsealed, the version does not matter: it is not trusted.
+        let unsealed = r#"{"format_version": 2}"#;
+        assert!(open(unsealed, "abc").unwrap_err().is_untrusted());
     }
 }

@@ -27,6 +27,12 @@ pub const FORMAT_VERSION: u32 = 1;
 /// where to write its report. Without it the report goes to standard output.
 pub const REPORT_PATH_ENV: &str = "CHECK_REPORT";
 
+/// The environment variable naming the checker's state folder (progress,
+/// the last reports, what checks leave for the learner, such as pictures):
+/// the checker reads it, defaulting to `.checker` in the course, and sets
+/// it, resolved, for every check binary it runs.
+pub const STATE_DIR_ENV: &str = "CHECKER_STATE_DIR";
+
 pub mod channel;
 
 /// The most a time limit stretches on a machine that runs a plain thread
