@@ -39,6 +39,7 @@ pub fn load(root: &Path, out: Option<&Path>) -> Result<MDBook> {
     // this process: each replaces the command of its name.
     book.with_preprocessor(QuizPreprocessor);
     book.with_preprocessor(figures::FigurePreprocessor);
+    book.with_preprocessor(book_preprocessors::ExternsPreprocessor);
     Ok(book)
 }
 

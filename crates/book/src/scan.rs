@@ -48,7 +48,7 @@ impl Site {
         })
     }
 
-    /// The pages a reader reaches (all but [`NOT_PAGES`]).
+    /// The pages a reader reaches (all but `NOT_PAGES`).
     pub fn reader_pages(&self) -> impl Iterator<Item = (&String, &Page)> {
         self.pages
             .iter()

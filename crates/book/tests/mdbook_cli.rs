@@ -104,3 +104,58 @@ fn the_mdbook_cli_builds_the_same_book_as_the_book_crate() {
         by_cli.len()
     );
 }
+
+/// `mdbook test` compiles every page's Rust blocks with rustdoc, as the
+/// book crate's doctests do: the crates they use come from one build of
+/// `checks` (which depends on every one of them) in a folder of its own,
+/// so that `-L` finds exactly one copy of each, and the `externs`
+/// preprocessor names them to rustdoc.
+#[test]
+fn mdbook_test_compiles_every_pages_rust() {
+    let Some(version) = mdbook() else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "mdbook 0.5 is not installed (`.ci/run` installs it with `cargo install mdbook --locked`)"
+        );
+        eprintln!(
+            "SKIPPED: no mdbook 0.5 on PATH (cargo install mdbook --version 0.5.4 --locked): `mdbook test` was not run"
+        );
+        return;
+    };
+    let root = book::course_root();
+    let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let deps_target = tmp.join("mdbook-test-deps");
+    // The README's two commands, with target folders of the test's own.
+    let built = Command::new(env!("CARGO"))
+        .args([
+            "build",
+            "--quiet",
+            "--locked",
+            "-p",
+            "checks",
+            "--target-dir",
+        ])
+        .arg(&deps_target)
+        .current_dir(&root)
+        .output()
+        .unwrap();
+    assert!(
+        built.status.success(),
+        "building the snippets' crates failed:\n{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+    let output = Command::new("mdbook")
+        .arg("test")
+        .arg("-L")
+        .arg(deps_target.join("debug/deps"))
+        .current_dir(&root)
+        .env("CARGO_TARGET_DIR", tmp.join("mdbook-cli-target"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{version} test failed:\n{said}");
+    let chapters = said.matches("Testing chapter").count();
+    let pages = book::sources::pages(&root).unwrap().len() - 1; // not SUMMARY.md
+    assert_eq!(chapters, pages, "{said}");
+    eprintln!("{version} test compiled and ran the Rust of all {chapters} pages");
+}

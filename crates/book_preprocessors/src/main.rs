@@ -23,10 +23,10 @@ fn main() -> ExitCode {
 fn run() -> Result<ExitCode> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(name) = args.first() else {
-        bail!("usage: book_preprocessors <quiz|figure> [supports <renderer>]");
+        bail!("usage: book_preprocessors <quiz|figure|externs> [supports <renderer>]");
     };
     let Some(preprocessor) = book_preprocessors::by_name(name) else {
-        bail!("no preprocessor `{name}` here (there are `quiz` and `figure`)");
+        bail!("no preprocessor `{name}` here (there are `quiz`, `figure` and `externs`)");
     };
     if args.get(1).map(String::as_str) == Some("supports") {
         let renderer = args.get(2).context("`supports` needs a renderer's name")?;

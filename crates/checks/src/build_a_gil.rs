@@ -22,7 +22,7 @@
 //!   when the machine kept those from the ideal; not judged when neither
 //!   tells, unless they ran one at a time).
 //!
-//! Measuring ([`check`]) gathers [`Facts`]; [`judge`] decides from them
+//! Measuring ([`check`]) gathers `Facts`; `judge` decides from them
 //! alone and is unit-tested on recorded runs.
 
 use std::sync::atomic::{AtomicBool, Ordering};

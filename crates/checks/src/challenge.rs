@@ -2,7 +2,7 @@
 //!
 //! For each run the checker sends the check a random challenge with its
 //! seal ([`verdict::channel`]). A check whose work can be made small and
-//! the same in every process from a seed ([`crate::cpu::CpuWork::challenge`])
+//! the same in every process from a seed (`CpuWork::challenge` in `cpu`)
 //! runs the learner's code once more on that work and puts the answer's
 //! digest in the report. The checker then starts the same check binary with
 //! `--expect <challenge>`: it computes the right answer with the checker's

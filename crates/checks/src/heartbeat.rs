@@ -4,7 +4,7 @@
 //! tick from its own thread while the job ran; and no thread `run_app`
 //! started is still running once it has returned.
 //!
-//! Measuring ([`check`]) gathers [`Facts`]; [`judge`] decides from them
+//! Measuring ([`check`]) gathers `Facts`; `judge` decides from them
 //! alone, and is unit-tested on recorded facts.
 
 use std::collections::BTreeMap;

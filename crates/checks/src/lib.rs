@@ -1,7 +1,7 @@
 //! Every exercise's checks, written once.
 //!
 //! Each exercise has a module here with a `check` function that takes the
-//! learner's functions and returns a [`Report`], and a `main` that the
+//! learner's functions and returns a [`verdict::Report`], and a `main` that the
 //! exercise's `check.rs` calls. The same `check` runs against the learner's
 //! crate, the solution crate (both through their `check_*` binaries) and the
 //! wrong-but-tempting fixtures (in-process, in this crate's tests).

@@ -389,7 +389,7 @@ pub(crate) fn note_stretch(slowdown: f64) {
 
 /// Runs `run` on a thread and waits for it, at most `limit` on an idle
 /// machine: while it waits it probes how slowly the machine runs a plain
-/// thread ([`Pace`]) and stretches the limit by that, up to
+/// thread (`Pace`) and stretches the limit by that, up to
 /// [`MAX_STRETCH`] times. If `run` has not returned by then, kills every
 /// child of this process (so that whatever it is blocked on, a pipe to a
 /// worker, sees the end) and reports the time out; if the machine was
