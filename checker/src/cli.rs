@@ -6,6 +6,9 @@ use std::path::PathBuf;
 /// How the learner runs the checker, quoted in advice.
 pub const INVOCATION: &str = "cargo run -p checker --";
 
+/// The chapters `python` has programs for.
+pub const PYTHON_CHAPTERS: [&str; 4] = ["02", "03", "05", "06"];
+
 /// Runs the checks of the course's exercises and shows what they measured.
 /// Without a subcommand: your progress, then the current exercise's checks.
 #[derive(Debug, Parser)]
@@ -57,6 +60,11 @@ pub enum Command {
         /// Draw each run's timeline too (see `run --timeline`).
         #[arg(long)]
         timeline: bool,
+        /// Also serve the book with your own verdicts on its pages
+        /// (`cargo run -p book -- serve` beside the watcher; the first time
+        /// compiles mdBook, a few minutes) and print its address.
+        #[arg(long)]
+        book: bool,
     },
     /// Run every exercise's checks (or every solution's) and summarise.
     Verify {
@@ -69,6 +77,19 @@ pub enum Command {
     },
     /// Check this machine: its cores and the speedup it can show right now.
     Doctor,
+    /// Python beside Rust on this machine: runs the course's own small
+    /// Python programs (the GIL, threads, asyncio, processes) under every
+    /// python3, python3.N and free-threaded python3.Nt on PATH, and the
+    /// same work in Rust, and prints them side by side. The first run
+    /// compiles the `python_side` package (a minute or two). Without
+    /// Python it says so and exits 0.
+    Python {
+        /// One chapter: 02 the GIL (CPU work on threads and processes),
+        /// 03 I/O on threads, 05 process start methods and Pool.map's
+        /// chunksize, 06 asyncio and a blocking call. Default: all.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(PYTHON_CHAPTERS))]
+        chapter: Option<String>,
+    },
     /// Points per exercise, for a teacher or CI (GitHub Classroom, JUnit).
     /// Refuses a tree whose checks were changed (see `manifest`).
     Grade {

@@ -20,18 +20,17 @@ mod keys;
 mod limits;
 mod outcome;
 mod process;
-mod progress;
 mod relay;
 mod report;
 mod runner;
 mod source_check;
-mod state;
 mod style;
 mod submission;
 mod timestamp;
 
 /// The course model, shared with the book and the tests.
 use course_model as course;
+use course_model::{progress, state};
 
 use app::{App, UnknownExercise};
 use clap::Parser;
@@ -82,11 +81,17 @@ fn run() -> anyhow::Result<u8> {
         Some(Command::Next) => commands::show::next(&mut app, out)?,
         Some(Command::Hint { name }) => commands::hint::hint(&mut app, out, name.as_deref())?,
         Some(Command::Reset { name, from }) => commands::reset::reset(&app, out, &name, &from)?,
-        Some(Command::Watch { timeline }) => commands::watch::watch(&mut app, out, timeline)?,
+        Some(Command::Watch { timeline, book }) => {
+            commands::watch::watch(&mut app, out, timeline, book)?
+        }
         Some(Command::Verify { solutions, format }) => {
             commands::verify::verify(&mut app, out, solutions, format)?
         }
         Some(Command::Doctor) => commands::doctor::doctor(&mut app, out)?,
+        // Its own exit status, passed through: 0 even without Python.
+        Some(Command::Python { chapter }) => {
+            return commands::python::python(&app, out, chapter.as_deref());
+        }
         Some(Command::Grade { .. }) => {
             let options = grading.as_ref().expect("a grade command");
             commands::grade::grade(&mut app, out, options)?

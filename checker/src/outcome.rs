@@ -1,7 +1,6 @@
 //! What running a check can produce, and the events the runner emits while
 //! it works. Shared by the runner and every reporter; imports nothing of ours.
 
-use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use verdict::{Panicked, Report, Verdict};
 
@@ -91,48 +90,7 @@ pub enum Limit {
     },
 }
 
-/// An [`Outcome`] in one word: what the progress file and JSON output record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OutcomeKind {
-    /// The report passed.
-    Pass,
-    /// The report passed but speed could not be measured.
-    Inconclusive,
-    /// Nothing failed, but the machine could not show part of the work
-    /// (see `verdict::Verdict::NotJudged`): done for now, no points.
-    NotJudged,
-    /// The report failed.
-    Fail,
-    /// The report says the learner's code still has its `todo!()`.
-    NotStarted,
-    /// The crate did not compile.
-    CompileError,
-    /// The check crashed.
-    Crashed,
-    /// The check hung.
-    TimedOut,
-    /// The check went past a limit on output, memory or processes.
-    Stopped,
-    /// The report was not sealed by this run's check harness.
-    NotTrusted,
-}
-
-impl OutcomeKind {
-    /// Whether this lets the learner go on (inconclusive speed counts, and
-    /// so does work this machine could not judge).
-    pub fn is_done(self) -> bool {
-        matches!(
-            self,
-            OutcomeKind::Pass | OutcomeKind::Inconclusive | OutcomeKind::NotJudged
-        )
-    }
-
-    /// Whether this earns the exercise's points: passed, speed aside.
-    pub fn earns_points(self) -> bool {
-        matches!(self, OutcomeKind::Pass | OutcomeKind::Inconclusive)
-    }
-}
+pub use course_model::progress::OutcomeKind;
 
 impl Outcome {
     /// The outcome in one word.

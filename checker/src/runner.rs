@@ -304,9 +304,7 @@ fn fingerprint(path: &Path) -> Option<String> {
 /// Where check binary `bin` of the course at `root` writes its report:
 /// `<state dir>/reports/<bin>.json`. Its pictures go beside it.
 pub fn report_path(root: &Path, bin: &str) -> PathBuf {
-    crate::state::state_dir(root)
-        .join("reports")
-        .join(format!("{bin}.json"))
+    crate::state::report_path(root, bin)
 }
 
 /// The result of a check that was not run (its verdict known from reading

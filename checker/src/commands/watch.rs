@@ -23,8 +23,20 @@ enum Input {
     WatchFailed(String),
 }
 
-/// `watch`; with `timeline`, each run's timeline is drawn too.
-pub fn watch(app: &mut App, out: &mut dyn Write, timeline: bool) -> anyhow::Result<Grade> {
+/// `watch`; with `timeline`, each run's timeline is drawn too; with
+/// `book`, the book is served beside it with the learner's own state.
+pub fn watch(
+    app: &mut App,
+    out: &mut dyn Write,
+    timeline: bool,
+    book: bool,
+) -> anyhow::Result<Grade> {
+    // Stopped, with everything it started, when this function returns.
+    let server = if book {
+        Some(BookServer::start(app)?)
+    } else {
+        None
+    };
     let terminal = std::io::stdin().is_terminal();
     // Restored when this function returns, whichever way.
     let _raw = if terminal {
@@ -66,8 +78,9 @@ pub fn watch(app: &mut App, out: &mut dyn Write, timeline: bool) -> anyhow::Resu
             app.style.paint(
                 Paint::Dim,
                 &format!(
-                    "watching {} for saves · {keys}",
-                    exercise.exercise_dir().display()
+                    "watching {} for saves · {keys}{}",
+                    exercise.exercise_dir().display(),
+                    server.as_ref().map(BookServer::line).unwrap_or_default()
                 )
             )
         )?;
@@ -117,6 +130,62 @@ pub fn watch(app: &mut App, out: &mut dyn Write, timeline: bool) -> anyhow::Resu
                 Err(RecvTimeoutError::Disconnected) => return Ok(Grade::Passed),
             }
         }
+    }
+}
+
+/// The book served beside the watcher: `cargo run -p book -- serve` in a
+/// process group of its own, its output in the state folder, stopped with
+/// its group on drop. The checker itself serves nothing.
+struct BookServer {
+    child: std::process::Child,
+    url: String,
+    log: PathBuf,
+}
+
+impl BookServer {
+    fn start(app: &App) -> anyhow::Result<BookServer> {
+        use std::os::unix::process::CommandExt;
+        // A free port now; the server takes it a moment later.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?
+            .local_addr()?
+            .port();
+        let dir = crate::state::state_dir(&app.course.root);
+        std::fs::create_dir_all(&dir)?;
+        let log = dir.join("book-server.log");
+        let file = std::fs::File::create(&log)?;
+        let child = std::process::Command::new(&app.cargo)
+            .args(["run", "--quiet", "-p", "book", "--", "serve", "--port"])
+            .arg(port.to_string())
+            .current_dir(&app.course.root)
+            .stdin(std::process::Stdio::null())
+            .stdout(file.try_clone()?)
+            .stderr(file)
+            .process_group(0)
+            .spawn()
+            .map_err(|e| anyhow::anyhow!("could not start the book's server: {e}"))?;
+        Ok(BookServer {
+            child,
+            url: format!("http://127.0.0.1:{port}/"),
+            log: crate::state::shown(&app.course.root, &log),
+        })
+    }
+
+    /// What the watcher's status line says of it.
+    fn line(&self) -> String {
+        format!(
+            "\nthe book, with your verdicts: {} (the first start compiles mdBook; its log: {})",
+            self.url,
+            self.log.display()
+        )
+    }
+}
+
+impl Drop for BookServer {
+    fn drop(&mut self) {
+        if let Some(group) = rustix::process::Pid::from_raw(self.child.id() as i32) {
+            let _ = rustix::process::kill_process_group(group, rustix::process::Signal::TERM);
+        }
+        let _ = self.child.wait();
     }
 }
 

@@ -396,3 +396,125 @@ async fn answer_first_question(client: &Client) -> Result<(String, String)> {
     let said_right = result.text().await?;
     Ok((said_wrong, said_right))
 }
+
+/// What the live panel of a served page did after one change of state.
+#[derive(Debug, Clone)]
+pub struct PanelChange {
+    /// The panel's verdict (`data-verdict`) after the change.
+    pub verdict: String,
+    /// The panel's text after the change.
+    pub text: String,
+    /// From the change's return to the panel showing it.
+    pub took: Duration,
+    /// Whether the page was loaded again (it must not be).
+    pub reloaded: bool,
+}
+
+/// A change of the learner's state, and the verdict the panel must show
+/// after it.
+pub type Step<'a> = Box<dyn FnOnce() -> Result<String> + 'a>;
+
+/// Opens `url` (a page of the served book) in headless Chromium, waits for
+/// the live panel, then makes each change in turn and times how long the
+/// panel takes to show its verdict, without a reload; saves a screenshot
+/// after the first change. Fails on any console error.
+pub fn watch_panel(
+    tools: &Tools,
+    url: &str,
+    steps: Vec<Step<'_>>,
+    screenshot: &Path,
+) -> Result<(String, Vec<PanelChange>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let driver = Driver::start(tools)?;
+    let profile = tempfile::tempdir()?;
+    runtime.block_on(async {
+        let client = connect(tools, &driver, profile.path()).await?;
+        let result = async {
+            client.goto(url).await?;
+            let first = panel_verdict(&client, None, Duration::from_secs(10)).await?;
+            client
+                .execute("window.__liveKept = true; return null;", vec![])
+                .await?;
+            let mut changes = Vec::new();
+            for (n, step) in steps.into_iter().enumerate() {
+                let want = step()?;
+                let changed = Instant::now();
+                let verdict = panel_verdict(&client, Some(&want), Duration::from_secs(10)).await?;
+                let took = changed.elapsed();
+                let text = client.find(Locator::Id("live-panel")).await?.text().await?;
+                let kept = client
+                    .execute("return window.__liveKept === true;", vec![])
+                    .await?;
+                if n == 0 {
+                    let png = client.screenshot().await?;
+                    std::fs::write(screenshot, png)
+                        .with_context(|| format!("writing {}", screenshot.display()))?;
+                }
+                changes.push(PanelChange {
+                    verdict,
+                    text,
+                    took,
+                    reloaded: kept != serde_json::Value::Bool(true),
+                });
+            }
+            let errors = console_errors(&client).await?;
+            ensure!(errors.is_empty(), "console errors: {errors:?}");
+            Ok((first, changes))
+        }
+        .await;
+        let _ = client.close().await;
+        result
+    })
+}
+
+/// The live panel's `data-verdict`, once there is a panel (and, with
+/// `want`, once it shows that verdict).
+async fn panel_verdict(client: &Client, want: Option<&str>, limit: Duration) -> Result<String> {
+    let deadline = Instant::now() + limit;
+    loop {
+        let found = client
+            .execute(
+                "const p = document.getElementById('live-panel'); return p ? p.dataset.verdict : null;",
+                vec![],
+            )
+            .await?;
+        if let Some(verdict) = found.as_str()
+            && want.is_none_or(|w| w == verdict)
+        {
+            return Ok(verdict.to_owned());
+        }
+        if Instant::now() > deadline {
+            bail!("the live panel showed {found} after {limit:?}, not {want:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// The text of the element with `id` once it appears on `url` (within
+/// 10 s), and the console's errors meanwhile.
+pub fn text_of(tools: &Tools, url: &str, id: &str) -> Result<(String, Vec<String>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let driver = Driver::start(tools)?;
+    let profile = tempfile::tempdir()?;
+    runtime.block_on(async {
+        let client = connect(tools, &driver, profile.path()).await?;
+        let result = async {
+            client.goto(url).await?;
+            let found = client
+                .wait()
+                .at_most(Duration::from_secs(10))
+                .for_element(Locator::Id(id))
+                .await
+                .with_context(|| format!("no #{id} on {url} within 10 s"))?;
+            let text = found.text().await?;
+            Ok((text, console_errors(&client).await?))
+        }
+        .await;
+        let _ = client.close().await;
+        result
+    })
+}

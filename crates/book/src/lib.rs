@@ -7,6 +7,7 @@
 //! compiles it.
 
 pub mod browser;
+pub mod live;
 pub mod measure;
 pub mod scan;
 pub mod sources;

@@ -3,7 +3,6 @@
 //! process, served on localhost, and tested (offline, links, sources
 //! against the course, and a real browser when Chromium is installed).
 
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,9 +13,6 @@ use anyhow::{Context, Result};
 use book::browser::{self, Tools};
 use book::{build, course_root, expectations, problems, sources};
 use clap::{Parser, Subcommand};
-use http_body_util::Full;
-use hyper::body::{Bytes, Incoming};
-use hyper::{Request, Response, StatusCode};
 
 /// Builds, serves and tests the course's book.
 #[derive(Debug, Parser)]
@@ -213,27 +209,16 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let course = course_root();
     runtime.block_on(async move {
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
         let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
             format!("listening on {addr} (is another server using it? try --port)")
         })?;
         println!(
-            "serving the book at http://{addr}/ (Ctrl-C stops; reload the page after an edit)"
+            "serving the book at http://{addr}/ with your own progress on each exercise's page (Ctrl-C stops; reload the page after an edit)"
         );
-        loop {
-            let (stream, _) = listener.accept().await?;
-            let dir = Arc::clone(&dir);
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req| {
-                    let dir = Arc::clone(&dir);
-                    async move { Ok::<_, Infallible>(respond(&dir, &req)) }
-                });
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
-                    .await;
-            });
-        }
+        book::live::serve(course, dir, listener).await
     })
 }
 
@@ -261,46 +246,4 @@ fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)
         walk(&root.join(watched), &mut files);
     }
     files
-}
-
-/// A file of the built book, or its 404 page.
-fn respond(dir: &Path, req: &Request<Incoming>) -> Response<Full<Bytes>> {
-    let path = req.uri().path().trim_start_matches('/');
-    let safe = !path.split('/').any(|part| part == "..");
-    let mut file = dir.join(path);
-    if file.is_dir() {
-        file = file.join("index.html");
-    }
-    let (status, file) = if safe && file.is_file() {
-        (StatusCode::OK, file)
-    } else {
-        (StatusCode::NOT_FOUND, dir.join("404.html"))
-    };
-    let body = std::fs::read(&file).unwrap_or_default();
-    Response::builder()
-        .status(status)
-        .header("content-type", content_type(&file))
-        .body(Full::new(Bytes::from(body)))
-        .expect("a valid response")
-}
-
-fn content_type(file: &Path) -> &'static str {
-    match file
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-    {
-        "html" => "text/html; charset=utf-8",
-        "css" => "text/css",
-        "js" => "text/javascript",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "png" => "image/png",
-        "woff2" => "font/woff2",
-        "woff" => "font/woff",
-        "ttf" => "font/ttf",
-        "ico" => "image/x-icon",
-        "txt" | "md" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
 }

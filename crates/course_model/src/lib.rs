@@ -11,6 +11,8 @@
 //! must not silently leave an exercise without hints.
 
 pub mod label;
+pub mod progress;
+pub mod state;
 
 pub use label::{check_name, label_of};
 use serde::Deserialize;

@@ -2,8 +2,7 @@
 //! and per exercise its status, hints shown and last result. Written
 //! atomically; an unreadable file is kept aside and progress starts afresh.
 
-use crate::course::Course;
-use crate::outcome::OutcomeKind;
+use crate::Course;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -19,6 +18,50 @@ pub const PROGRESS_FILE: &str = "progress.json";
 /// The progress file of the course at `root`.
 pub fn progress_path(root: &Path) -> PathBuf {
     crate::state::state_dir(root).join(PROGRESS_FILE)
+}
+
+/// How a check run ended, in one word: what the progress file and the
+/// checker's JSON output record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    /// The report passed.
+    Pass,
+    /// The report passed but speed could not be measured.
+    Inconclusive,
+    /// Nothing failed, but the machine could not show part of the work
+    /// (see `verdict::Verdict::NotJudged`): done for now, no points.
+    NotJudged,
+    /// The report failed.
+    Fail,
+    /// The report says the learner's code still has its `todo!()`.
+    NotStarted,
+    /// The crate did not compile.
+    CompileError,
+    /// The check crashed.
+    Crashed,
+    /// The check hung.
+    TimedOut,
+    /// The check went past a limit on output, memory or processes.
+    Stopped,
+    /// The report was not sealed by this run's check harness.
+    NotTrusted,
+}
+
+impl OutcomeKind {
+    /// Whether this lets the learner go on (inconclusive speed counts, and
+    /// so does work this machine could not judge).
+    pub fn is_done(self) -> bool {
+        matches!(
+            self,
+            OutcomeKind::Pass | OutcomeKind::Inconclusive | OutcomeKind::NotJudged
+        )
+    }
+
+    /// Whether this earns the exercise's points: passed, speed aside.
+    pub fn earns_points(self) -> bool {
+        matches!(self, OutcomeKind::Pass | OutcomeKind::Inconclusive)
+    }
 }
 
 /// Where an exercise stands.

@@ -20,3 +20,10 @@ pub fn state_dir(root: &Path) -> PathBuf {
 pub fn shown(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root).unwrap_or(path).to_path_buf()
 }
+
+/// Where check binary `bin` of the course at `root` writes its report:
+/// `<state dir>/reports/<bin>.json`. Its pictures go beside it (the
+/// timeline: the same path ending in `.svg`).
+pub fn report_path(root: &Path, bin: &str) -> PathBuf {
+    state_dir(root).join("reports").join(format!("{bin}.json"))
+}
