@@ -197,6 +197,18 @@ fn parent_pid() -> i32 {
     Pid::as_raw(rustix::process::getppid())
 }
 
+/// The checker's own processes that must outlive every check (the book
+/// served beside `watch --book`): sweeps leave them, and everything under
+/// them, alone. Only the checker adds to it; a check's orphans come to the
+/// checker, never under one of these.
+static SPARED: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps process `pid` (a child of the checker's own) and what it starts
+/// out of every [`sweep`].
+pub fn spare(pid: i32) {
+    SPARED.lock().unwrap_or_else(|e| e.into_inner()).push(pid);
+}
+
 /// Kills every process under `root` with SIGKILL, and `group` (a process
 /// group) where given, again and again until none is left or
 /// [`SWEEP_WITHIN`] has passed; waits for those that are this process's
@@ -212,7 +224,16 @@ pub fn sweep(root: i32, group: Option<i32>) -> usize {
         let Some(all) = scan() else {
             break;
         };
-        let under = tree(&all, root);
+        let spared: std::collections::HashSet<i32> = SPARED
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .flat_map(|&pid| tree(&all, pid).into_iter().map(|p| p.pid).chain([pid]))
+            .collect();
+        let under: Vec<Proc> = tree(&all, root)
+            .into_iter()
+            .filter(|p| !spared.contains(&p.pid))
+            .collect();
         let live: Vec<&Proc> = under.iter().filter(|p| !p.zombie).collect();
         for proc in &live {
             killed.insert(proc.pid);

@@ -163,6 +163,9 @@ impl BookServer {
             .process_group(0)
             .spawn()
             .map_err(|e| anyhow::anyhow!("could not start the book's server: {e}"))?;
+        // Not one of a check's processes: the sweep after each check must
+        // leave it running.
+        crate::contain::spare(child.id() as i32);
         Ok(BookServer {
             child,
             url: format!("http://127.0.0.1:{port}/"),
