@@ -90,6 +90,8 @@ pub struct ExerciseState {
     pub points: u32,
     /// The most it is worth.
     pub max_points: u32,
+    /// The last run in a line: its verdict and what decided it.
+    pub summary: String,
     /// When it was last checked, RFC 3339 UTC.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checked_at: Option<String>,
@@ -187,6 +189,7 @@ pub fn state(root: &Path) -> Result<State> {
         // As the checker counts them: an exercise done earns its points.
         let earned = mine.status == Status::Done;
         let (chapter, _) = e.dir.split_once('/').unwrap_or((&e.dir, ""));
+        let summary = summary(mine.last_verdict, report.as_ref());
         exercises.push(ExerciseState {
             name: e.name.clone(),
             label: e.label().to_owned(),
@@ -198,6 +201,7 @@ pub fn state(root: &Path) -> Result<State> {
             verdict: mine.last_verdict,
             points: if earned { e.points } else { 0 },
             max_points: e.points,
+            summary,
             checked_at: mine.last_run.clone(),
             changed_since,
             diagnosis: report.as_ref().and_then(|r| r.diagnosis.clone()),
@@ -219,6 +223,41 @@ pub fn state(root: &Path) -> Result<State> {
         problem,
         exercises,
     })
+}
+
+/// The last run in a line: `fail: <the diagnosis's first sentence>`,
+/// `pass: 4 of 4 requirements hold, 1.85x where the machine allowed 1.93x`.
+fn summary(verdict: Option<OutcomeKind>, report: Option<&verdict::Report>) -> String {
+    let Some(kind) = verdict else {
+        return "not run yet".to_owned();
+    };
+    let word = serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(|w| w.replace('_', " ")))
+        .unwrap_or_default();
+    let Some(report) = report else {
+        return format!("{word}: the check ended without a report");
+    };
+    if let Some(diagnosis) = &report.diagnosis {
+        let first = diagnosis.split_inclusive(". ").next().unwrap_or(diagnosis);
+        return format!("{word}: {}", first.trim_end());
+    }
+    let holding = report
+        .evidence
+        .iter()
+        .filter(|e| e.status == verdict::Status::Pass)
+        .count();
+    let mut line = format!(
+        "{word}: {holding} of {} requirements hold",
+        report.evidence.len()
+    );
+    if let Some(s) = report.speedup {
+        line.push_str(&format!(
+            ", {:.2}x where the machine allowed {:.2}x",
+            s.measured, s.ceiling
+        ));
+    }
+    line
 }
 
 /// Serves the book built in `site` for the course at `root` on `listener`,
@@ -435,6 +474,31 @@ mod tests {
             Some(1_796_358_600)
         );
         assert_eq!(unix_seconds("not a time"), None);
+    }
+
+    #[test]
+    fn a_run_in_a_line() {
+        assert_eq!(summary(None, None), "not run yet");
+        let mut report = verdict::Report::new("x")
+            .with(verdict::Evidence::pass("correct", "ok"))
+            .with(verdict::Evidence::pass("speed", "fast"));
+        report.speedup = Some(verdict::Speedup {
+            measured: 1.854,
+            ceiling: 1.93,
+        });
+        assert_eq!(
+            summary(Some(OutcomeKind::Pass), Some(&report)),
+            "pass: 2 of 2 requirements hold, 1.85x where the machine allowed 1.93x"
+        );
+        let failed = report.diagnose("Updates were lost. Use fetch_add.");
+        assert_eq!(
+            summary(Some(OutcomeKind::Fail), Some(&failed)),
+            "fail: Updates were lost."
+        );
+        assert_eq!(
+            summary(Some(OutcomeKind::CompileError), None),
+            "compile error: the check ended without a report"
+        );
     }
 
     #[test]

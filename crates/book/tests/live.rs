@@ -148,6 +148,7 @@ fn the_served_book_follows_the_learners_checks() {
     );
     let before = entry(addr, "heartbeat");
     assert_eq!(before["status"], "not_started", "{before:#}");
+    assert_eq!(before["summary"], "not run yet", "{before:#}");
     assert!(before["verdict"].is_null(), "{before:#}");
 
     let lib = root.join("exercises/01_why/01_heartbeat/src/lib.rs");
@@ -185,6 +186,10 @@ fn the_served_book_follows_the_learners_checks() {
         "{failed:#}"
     );
     assert_eq!(failed["status"], "done", "done stays done: {failed:#}");
+    assert!(
+        failed["summary"].as_str().unwrap().starts_with("fail: "),
+        "{failed:#}"
+    );
 
     // In the browser: the panel shows the failure, then follows the
     // solution's pass and five more changes of state, without a reload.
