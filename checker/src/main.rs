@@ -26,11 +26,10 @@ mod runner;
 mod source_check;
 mod style;
 mod submission;
-mod timestamp;
 
 /// The course model, shared with the book and the tests.
 use course_model as course;
-use course_model::{progress, state};
+use course_model::{progress, state, time as timestamp};
 
 use app::{App, UnknownExercise};
 use clap::Parser;

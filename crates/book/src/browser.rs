@@ -200,6 +200,11 @@ impl WebDriverCompatibleCommand for BrowserLog {
 
 /// Loads the book in headless Chromium and reports what it showed.
 pub fn check(tools: &Tools, expect: &Expect) -> Result<Seen> {
+    in_session(tools, async |client| look(client, expect).await)
+}
+
+/// Runs `work` in a fresh headless Chromium session, then closes it.
+fn in_session<T>(tools: &Tools, work: impl AsyncFnOnce(&Client) -> Result<T>) -> Result<T> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
@@ -207,9 +212,9 @@ pub fn check(tools: &Tools, expect: &Expect) -> Result<Seen> {
     let profile = tempfile::tempdir()?;
     runtime.block_on(async {
         let client = connect(tools, &driver, profile.path()).await?;
-        let seen = look(&client, expect).await;
+        let result = work(&client).await;
         let _ = client.close().await;
-        seen
+        result
     })
 }
 
@@ -424,48 +429,37 @@ pub fn watch_panel(
     steps: Vec<Step<'_>>,
     screenshot: &Path,
 ) -> Result<(String, Vec<PanelChange>)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let driver = Driver::start(tools)?;
-    let profile = tempfile::tempdir()?;
-    runtime.block_on(async {
-        let client = connect(tools, &driver, profile.path()).await?;
-        let result = async {
-            client.goto(url).await?;
-            let first = panel_verdict(&client, None, Duration::from_secs(10)).await?;
-            client
-                .execute("window.__liveKept = true; return null;", vec![])
+    in_session(tools, async move |client| {
+        client.goto(url).await?;
+        let first = panel_verdict(client, None, Duration::from_secs(10)).await?;
+        client
+            .execute("window.__liveKept = true; return null;", vec![])
+            .await?;
+        let mut changes = Vec::new();
+        for (n, step) in steps.into_iter().enumerate() {
+            let want = step()?;
+            let changed = Instant::now();
+            let verdict = panel_verdict(client, Some(&want), Duration::from_secs(10)).await?;
+            let took = changed.elapsed();
+            let text = client.find(Locator::Id("live-panel")).await?.text().await?;
+            let kept = client
+                .execute("return window.__liveKept === true;", vec![])
                 .await?;
-            let mut changes = Vec::new();
-            for (n, step) in steps.into_iter().enumerate() {
-                let want = step()?;
-                let changed = Instant::now();
-                let verdict = panel_verdict(&client, Some(&want), Duration::from_secs(10)).await?;
-                let took = changed.elapsed();
-                let text = client.find(Locator::Id("live-panel")).await?.text().await?;
-                let kept = client
-                    .execute("return window.__liveKept === true;", vec![])
-                    .await?;
-                if n == 0 {
-                    let png = client.screenshot().await?;
-                    std::fs::write(screenshot, png)
-                        .with_context(|| format!("writing {}", screenshot.display()))?;
-                }
-                changes.push(PanelChange {
-                    verdict,
-                    text,
-                    took,
-                    reloaded: kept != serde_json::Value::Bool(true),
-                });
+            if n == 0 {
+                let png = client.screenshot().await?;
+                std::fs::write(screenshot, png)
+                    .with_context(|| format!("writing {}", screenshot.display()))?;
             }
-            let errors = console_errors(&client).await?;
-            ensure!(errors.is_empty(), "console errors: {errors:?}");
-            Ok((first, changes))
+            changes.push(PanelChange {
+                verdict,
+                text,
+                took,
+                reloaded: kept != serde_json::Value::Bool(true),
+            });
         }
-        .await;
-        let _ = client.close().await;
-        result
+        let errors = console_errors(client).await?;
+        ensure!(errors.is_empty(), "console errors: {errors:?}");
+        Ok((first, changes))
     })
 }
 
@@ -495,26 +489,15 @@ async fn panel_verdict(client: &Client, want: Option<&str>, limit: Duration) -> 
 /// The text of the element with `id` once it appears on `url` (within
 /// 10 s), and the console's errors meanwhile.
 pub fn text_of(tools: &Tools, url: &str, id: &str) -> Result<(String, Vec<String>)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let driver = Driver::start(tools)?;
-    let profile = tempfile::tempdir()?;
-    runtime.block_on(async {
-        let client = connect(tools, &driver, profile.path()).await?;
-        let result = async {
-            client.goto(url).await?;
-            let found = client
-                .wait()
-                .at_most(Duration::from_secs(10))
-                .for_element(Locator::Id(id))
-                .await
-                .with_context(|| format!("no #{id} on {url} within 10 s"))?;
-            let text = found.text().await?;
-            Ok((text, console_errors(&client).await?))
-        }
-        .await;
-        let _ = client.close().await;
-        result
+    in_session(tools, async |client| {
+        client.goto(url).await?;
+        let found = client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Id(id))
+            .await
+            .with_context(|| format!("no #{id} on {url} within 10 s"))?;
+        let text = found.text().await?;
+        Ok((text, console_errors(client).await?))
     })
 }

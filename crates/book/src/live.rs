@@ -118,29 +118,6 @@ fn modified(path: &Path) -> Option<SystemTime> {
     std::fs::metadata(path).ok()?.modified().ok()
 }
 
-/// Seconds since 1970 of an RFC 3339 UTC time as the checker writes it
-/// (`2026-12-04T04:30:00Z`, fractions allowed).
-fn unix_seconds(rfc3339: &str) -> Option<u64> {
-    let (date, time) = rfc3339.trim_end_matches('Z').split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.split(':');
-    let (h, min) = (
-        t.next()?.parse::<i64>().ok()?,
-        t.next()?.parse::<i64>().ok()?,
-    );
-    let s = t.next()?.split('.').next()?.parse::<i64>().ok()?;
-    // Days from the civil date (Howard Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    u64::try_from(days * 86_400 + h * 3_600 + min * 60 + s).ok()
-}
-
 /// Reads the learner's state of the course at `root`. Never writes: an
 /// unreadable progress file is reported in [`State::problem`] (the checker
 /// sets it aside on its next run).
@@ -168,7 +145,8 @@ pub fn state(root: &Path) -> Result<State> {
         let checked = mine
             .last_run
             .as_deref()
-            .and_then(unix_seconds)
+            .and_then(course_model::time::unix_seconds)
+            .and_then(|s| u64::try_from(s).ok())
             .map(|s| SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(s));
         let changed_since = match (modified(&root.join(&file)), checked) {
             // The time is written to the second: a save within the same
@@ -464,17 +442,6 @@ pub fn pages_of(state: &State) -> BTreeMap<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_times_as_the_checker_writes_them() {
-        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(unix_seconds("2000-03-01T00:00:01Z"), Some(951_868_801));
-        assert_eq!(
-            unix_seconds("2026-12-04T04:30:00.123Z"),
-            Some(1_796_358_600)
-        );
-        assert_eq!(unix_seconds("not a time"), None);
-    }
 
     #[test]
     fn a_run_in_a_line() {

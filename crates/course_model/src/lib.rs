@@ -13,6 +13,7 @@
 pub mod label;
 pub mod progress;
 pub mod state;
+pub mod time;
 
 pub use label::{check_name, label_of};
 use serde::Deserialize;

@@ -1,4 +1,5 @@
-//! UTC timestamps for the progress file and backup folders, without a date library.
+//! UTC timestamps for the progress file, backup folders and results files,
+//! written and read without a date library.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -55,6 +56,37 @@ impl UtcTime {
     }
 }
 
+/// Seconds since 1970-01-01T00:00:00Z of an RFC 3339 UTC time as
+/// [`UtcTime::rfc3339`] writes it (fractions of a second allowed, and
+/// dropped); `None` for anything else.
+pub fn unix_seconds(rfc3339: &str) -> Option<i64> {
+    let (date, time) = rfc3339.strip_suffix('Z')?.split_once('T')?;
+    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
+    let mut t = time.split(':');
+    let (h, min) = (
+        t.next()?.parse::<i64>().ok()?,
+        t.next()?.parse::<i64>().ok()?,
+    );
+    let s = t.next()?.split('.').next()?.parse::<i64>().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&day) || h > 23 || min > 59 || s > 60 {
+        return None;
+    }
+    Some(days_from_civil(y, m, day) * 86_400 + h * 3_600 + min * 60 + s)
+}
+
+/// (year, month, day) to days since 1970-01-01 (Howard Hinnant's
+/// `days_from_civil`).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian
 /// calendar (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
@@ -84,5 +116,21 @@ mod tests {
             UtcTime::from_unix(951_782_400).rfc3339(),
             "2000-02-29T00:00:00Z"
         );
+    }
+
+    #[test]
+    fn reads_what_it_writes() {
+        for secs in [0, 951_782_400, 1_709_301_909, 1_796_358_600] {
+            assert_eq!(
+                unix_seconds(&UtcTime::from_unix(secs).rfc3339()),
+                Some(secs)
+            );
+        }
+        assert_eq!(
+            unix_seconds("2026-12-04T04:30:00.123Z"),
+            Some(1_796_358_600)
+        );
+        assert_eq!(unix_seconds("2026-13-04T04:30:00Z"), None);
+        assert_eq!(unix_seconds("not a time"), None);
     }
 }
