@@ -48,7 +48,8 @@ pub const SWEEP_WITHIN: Duration = Duration::from_secs(2);
 /// The keeper's exit status when the checker died under it.
 const ORPHANED: i32 = 99;
 
-/// One process, as `/proc/<pid>/stat` shows it.
+/// One process, as `/proc/<pid>/stat` shows it (read by
+/// [`verdict::procfs`]), in the fields containment needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Proc {
     /// Its id.
@@ -61,40 +62,21 @@ pub struct Proc {
     pub zombie: bool,
 }
 
-/// Reads a `/proc/<pid>/stat` line: the command name (field 2) may hold
-/// spaces and parentheses, so the fields are read after the last `)`.
-pub fn parse_stat(stat: &str) -> Option<Proc> {
-    let pid = stat.split_whitespace().next()?.parse().ok()?;
-    let after = &stat[stat.rfind(')')? + 1..];
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    Some(Proc {
-        pid,
-        ppid: fields.get(1)?.parse().ok()?,
-        threads: fields.get(17)?.parse().ok()?,
-        zombie: matches!(fields.first(), Some(&("Z" | "X"))),
-    })
-}
-
 /// Every process on the machine; `None` where there is no `/proc`.
 pub fn scan() -> Option<Vec<Proc>> {
-    let entries = std::fs::read_dir("/proc").ok()?;
-    let mut all = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        if !name
-            .to_str()
-            .is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit()))
-        {
-            continue;
-        }
-        if let Some(proc) = std::fs::read_to_string(entry.path().join("stat"))
-            .ok()
-            .and_then(|stat| parse_stat(&stat))
-        {
-            all.push(proc);
-        }
-    }
-    Some(all)
+    let all = verdict::procfs::all_processes()?;
+    Some(
+        all.into_iter()
+            .filter_map(|stat| {
+                Some(Proc {
+                    pid: i32::try_from(stat.pid).ok()?,
+                    ppid: i32::try_from(stat.ppid).ok()?,
+                    threads: stat.threads.unwrap_or(1),
+                    zombie: stat.is_ended(),
+                })
+            })
+            .collect(),
+    )
 }
 
 /// The processes under `root` in `all`: its children, theirs, and so on
@@ -420,24 +402,6 @@ fn keep(kept_path: &Path, exe: &Path, args: &[OsString]) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_a_stat_line_whose_name_has_spaces_and_parentheses() {
-        let stat =
-            "4121 (check (x) y) S 4000 4119 4000 0 -1 4194560 100 0 0 0 5 3 0 0 20 0 7 0 123";
-        assert_eq!(
-            parse_stat(stat),
-            Some(Proc {
-                pid: 4121,
-                ppid: 4000,
-                threads: 7,
-                zombie: false
-            })
-        );
-        let zombie = "9 (x) Z 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 1";
-        assert!(parse_stat(zombie).unwrap().zombie);
-        assert_eq!(parse_stat("garbage"), None);
-    }
 
     #[test]
     fn a_tree_holds_every_descendant_and_nothing_else() {

@@ -245,14 +245,12 @@ fn a_hang_is_stopped_with_every_process_it_started() {
         String::from_utf8(output.stdout).unwrap()
     );
     let pid = std::fs::read_to_string(&pid_file).unwrap();
-    let stat = std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()));
+    let stat = verdict::procfs::ProcStat::of_pid(pid.trim().parse().unwrap());
     // Gone, or a zombie waiting for init to reap it: not running either way.
-    if let Ok(stat) = stat {
-        let state = stat.rsplit(')').next().unwrap().split_whitespace().next();
-        assert_eq!(
-            state,
-            Some("Z"),
-            "`sleep 1000` (pid {pid}) is still alive: {stat}"
+    if let Some(stat) = stat {
+        assert!(
+            stat.is_ended(),
+            "`sleep 1000` (pid {pid}) is still alive: {stat:?}"
         );
     }
     assert_eq!(

@@ -17,24 +17,10 @@ fn course_root() -> PathBuf {
 
 /// A copy of the course's committed files, or `None` outside a git checkout.
 fn copy_of_the_course() -> Option<tempfile::TempDir> {
-    let listed = Std::new("git")
-        .args(["ls-files", "-z"])
-        .current_dir(course_root())
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
     let copy = tempfile::tempdir().unwrap();
-    for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = Path::new(std::str::from_utf8(file).unwrap());
-        let from = course_root().join(file);
-        if !from.is_file() {
-            continue; // deleted in the working tree
-        }
-        let to = copy.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
-    Some(copy)
+    course_model::copy::copy_tracked(&course_root(), copy.path())
+        .unwrap()
+        .then_some(copy)
 }
 
 fn checker(course: &Path, args: &[&str]) -> std::process::Output {

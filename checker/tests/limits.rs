@@ -17,6 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use verdict::procfs::ProcStat;
+
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixture_course");
 
 /// A private copy of the fixture course, with the extra exercises.
@@ -129,16 +131,12 @@ fn running(test: &str, bin: &str) -> Vec<String> {
         let Ok(cmdline) = std::fs::read(path.join("cmdline")) else {
             continue;
         };
-        let Ok(stat) = std::fs::read_to_string(path.join("stat")) else {
+        let Some(stat) = ProcStat::read(&path.join("stat")) else {
             continue;
         };
-        let state = stat
-            .rsplit(')')
-            .next()
-            .and_then(|s| s.split_whitespace().next());
         let cmdline = String::from_utf8_lossy(&cmdline);
-        if cmdline.contains(bin) && cmdline.contains(&target) && state != Some("Z") {
-            found.push(stat);
+        if cmdline.contains(bin) && cmdline.contains(&target) && !stat.is_ended() {
+            found.push(format!("{stat:?}"));
         }
     }
     found
@@ -247,10 +245,11 @@ fn run_timeline_draws_the_run_and_writes_an_svg_beside_the_report() {
 
 /// Whether process `pid` is gone (or a zombie nobody will run again).
 fn gone(pid: &str) -> bool {
-    match std::fs::read_to_string(format!("/proc/{}/stat", pid.trim())) {
-        Ok(stat) => stat.rsplit(')').next().unwrap().split_whitespace().next() == Some("Z"),
-        Err(_) => true,
-    }
+    pid.trim()
+        .parse()
+        .ok()
+        .and_then(ProcStat::of_pid)
+        .is_none_or(|stat| stat.is_ended())
 }
 
 /// Waits up to 5 s for every pid in `pids` to be gone.

@@ -13,6 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, SystemTime};
 
+/// Names a built `book` program for `watch --book` to serve the book with,
+/// instead of `cargo run -p book`.
+pub const BOOK_SERVER_ENV: &str = "CHECKER_BOOK_SERVER";
+
 /// How long the folder must be quiet after a save before a run.
 const DEBOUNCE: Duration = Duration::from_millis(200);
 
@@ -136,6 +140,10 @@ pub fn watch(
 /// The book served beside the watcher: `cargo run -p book -- serve` in a
 /// process group of its own, its output in the state folder, stopped with
 /// its group on drop. The checker itself serves nothing.
+///
+/// [`BOOK_SERVER_ENV`], when set, names a built `book` program to run
+/// instead of `cargo run -p book` (the book's tests run the one cargo
+/// built for them).
 struct BookServer {
     child: std::process::Child,
     url: String,
@@ -153,9 +161,19 @@ impl BookServer {
         std::fs::create_dir_all(&dir)?;
         let log = dir.join("book-server.log");
         let file = std::fs::File::create(&log)?;
-        let child = std::process::Command::new(&app.cargo)
-            .args(["run", "--quiet", "-p", "book", "--", "serve", "--port"])
+        let mut command = match std::env::var_os(BOOK_SERVER_ENV) {
+            Some(book) if !book.is_empty() => std::process::Command::new(book),
+            _ => {
+                let mut cargo = std::process::Command::new(&app.cargo);
+                cargo.args(["run", "--quiet", "-p", "book", "--"]);
+                cargo
+            }
+        };
+        let child = command
+            .args(["serve", "--port"])
             .arg(port.to_string())
+            .arg("--course")
+            .arg(&app.course.root)
             .current_dir(&app.course.root)
             .stdin(std::process::Stdio::null())
             .stdout(file.try_clone()?)

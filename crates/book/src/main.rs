@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use book::browser::{self, Tools};
-use book::{build, course_root, expectations, problems, sources};
+use book::{build, expectations, problems, sources};
 use clap::{Parser, Subcommand};
 
 /// Builds, serves and tests the course's book.
@@ -24,6 +24,18 @@ struct Cli {
     /// Where to write the HTML (default: book/ in the course folder).
     #[arg(long, global = true, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// The course whose book this is (default: the one this program was
+    /// built from). `checker watch --book` names its own.
+    #[arg(long, global = true, value_name = "DIR")]
+    course: Option<PathBuf>,
+}
+
+/// The course given with `--course`, else the one this program was built
+/// from.
+static COURSE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+fn course_root() -> PathBuf {
+    COURSE.get().cloned().unwrap_or_else(book::course_root)
 }
 
 #[derive(Debug, Subcommand)]
@@ -72,6 +84,17 @@ fn main() -> ExitCode {
         .without_time()
         .init();
     let cli = Cli::parse();
+    if let Some(course) = &cli.course {
+        match course.canonicalize() {
+            Ok(course) => {
+                let _ = COURSE.set(course);
+            }
+            Err(e) => {
+                eprintln!("error: the course {}: {e}", course.display());
+                return ExitCode::from(2);
+            }
+        }
+    }
     let result = match cli.command.unwrap_or(Command::Build) {
         Command::Build => build_and_check(cli.out.as_deref()).map(|(_, ok)| ok),
         Command::Serve { port } => serve(cli.out.as_deref(), port).map(|()| true),

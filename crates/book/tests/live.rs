@@ -15,25 +15,10 @@ use book::browser::{self, Tools};
 
 /// A copy of the course's committed files, or `None` outside a git checkout.
 fn copy_of_the_course() -> Option<tempfile::TempDir> {
-    let root = book::course_root();
-    let listed = Command::new("git")
-        .args(["ls-files", "-z"])
-        .current_dir(&root)
-        .output()
-        .ok()
-        .filter(|o| o.status.success())?;
     let copy = tempfile::tempdir().unwrap();
-    for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let file = Path::new(std::str::from_utf8(file).unwrap());
-        let from = root.join(file);
-        if !from.is_file() {
-            continue;
-        }
-        let to = copy.path().join(file);
-        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-        std::fs::copy(from, to).unwrap();
-    }
-    Some(copy)
+    course_model::copy::copy_tracked(&book::course_root(), copy.path())
+        .unwrap()
+        .then_some(copy)
 }
 
 /// The checker built beside this test (`cargo test` builds it for the
@@ -114,8 +99,13 @@ fn run_check(checker: &Path, root: &Path, name: &str) {
     );
 }
 
+/// The two tests take turns: each runs real checks, which measure, and
+/// builds in the same target folder.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 #[test]
 fn the_served_book_follows_the_learners_checks() {
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let Some(copy) = copy_of_the_course() else {
         eprintln!("SKIPPED: the course is not a git checkout, so it cannot be copied");
         return;
@@ -271,6 +261,133 @@ fn the_served_book_follows_the_learners_checks() {
     let keep = book::course_root().join("book/live-panel.png");
     if std::fs::create_dir_all(keep.parent().unwrap()).is_ok() {
         let _ = std::fs::copy(&screenshot, &keep);
+    }
+}
+
+/// `checker watch --book`: the watcher starts the book's server and prints
+/// its address; the server lives through the watcher's checks (each ends
+/// with a sweep of the processes the check left) and shows their verdicts;
+/// it stops when the watcher does.
+#[test]
+fn watch_book_serves_the_watchers_verdicts_and_stops_with_it() {
+    use std::io::BufRead;
+    let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(copy) = copy_of_the_course() else {
+        eprintln!("SKIPPED: the course is not a git checkout, so it cannot be copied");
+        return;
+    };
+    let Some(checker) = checker() else {
+        eprintln!(
+            "SKIPPED: no checker binary beside this test (run the whole `cargo test`, or `cargo build -p checker` first)"
+        );
+        return;
+    };
+    let root = copy.path().to_path_buf();
+    let mut watcher = Command::new(&checker)
+        .args(["--course"])
+        .arg(&root)
+        .args(["watch", "--book"])
+        .env("CHECKER_BOOK_SERVER", env!("CARGO_BIN_EXE_book"))
+        .env(
+            "CARGO_TARGET_DIR",
+            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mdbook-test-deps"),
+        )
+        .env("NO_COLOR", "1")
+        .env_remove("CHECKER_STATE_DIR")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let (lines, said) = std::sync::mpsc::channel();
+    let stdout = watcher.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            eprintln!("watch: {line}");
+            if lines.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    // Printed after the first check (a cold one compiles the check).
+    let marker = "the book, with your verdicts: http://";
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let addr: SocketAddr = loop {
+        let line = said
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("watch --book printed the book's address");
+        if let Some(at) = line.find(marker) {
+            let rest = &line[at + marker.len()..];
+            break rest[..rest.find('/').unwrap()].parse().unwrap();
+        }
+    };
+    // The server builds the book before it listens.
+    let started = Instant::now();
+    while std::net::TcpStream::connect(addr).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the book's server never listened on {addr}: see .checker/book-server.log"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!(
+        "the book answered {:?} after the address was printed",
+        started.elapsed()
+    );
+    // The watcher's first check is on record, and the server outlived the
+    // sweep that ended it.
+    let first = entry(addr, "heartbeat");
+    assert!(!first["verdict"].is_null(), "{first:#}");
+    assert_ne!(first["verdict"], "pass", "{first:#}");
+    assert!(get(addr, "/01_why/01_heartbeat.html").contains("/live/live.js"));
+
+    // A save: the watcher checks again, and the served book follows.
+    std::fs::copy(
+        root.join("solutions/01_why/01_heartbeat/src/lib.rs"),
+        root.join("exercises/01_why/01_heartbeat/src/lib.rs"),
+    )
+    .unwrap();
+    // The watcher's own verdict line for the run the save started.
+    let deadline = Instant::now() + Duration::from_secs(600);
+    let verdict = loop {
+        let line = said
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("the watcher checked again after the save");
+        if line.starts_with("01/01 heartbeat ") {
+            break line;
+        }
+    };
+    assert!(verdict.contains("PASS"), "the solution: {verdict}");
+    let (passed, took) = turns(addr, "heartbeat", "pass", Duration::from_secs(2));
+    eprintln!("pass shown {took:?} after the watcher printed it");
+    assert_eq!(passed["status"], "done", "{passed:#}");
+    // Still serving after the second check's sweep.
+    assert!(get(addr, "/course-map.html").contains("id=\"live-map\""));
+
+    // q: the watcher ends, and its server with it.
+    watcher.stdin.as_mut().unwrap().write_all(b"q").unwrap();
+    let ended = Instant::now();
+    loop {
+        if let Some(status) = watcher.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(
+            ended.elapsed() < Duration::from_secs(10),
+            "the watcher did not quit on q"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let stopped = Instant::now();
+    while std::net::TcpStream::connect(addr).is_ok() {
+        assert!(
+            stopped.elapsed() < Duration::from_secs(5),
+            "the book's server outlived the watcher"
+        );
+        std::thread::sleep(Duration::from_millis(50));
     }
 }
 

@@ -10,6 +10,7 @@
 //! crate, and an unknown key is an error: a typo such as `hint = [...]`
 //! must not silently leave an exercise without hints.
 
+pub mod copy;
 pub mod label;
 pub mod progress;
 pub mod state;

@@ -12,7 +12,7 @@
 
 use std::ffi::OsString;
 use std::io::{self, BufRead, BufReader, BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Stdio};
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use rustix::process::{Pid, Signal, WaitOptions};
 use serde::{Deserialize, Serialize};
 
 pub use crate::clock::shared_clock;
+pub use verdict::procfs::ProcStat;
 
 use crate::kernel::{mix, spin};
 use crate::witness::RecordedItems;
@@ -246,85 +247,18 @@ pub struct ChildProcess {
     pub zombie: bool,
 }
 
-/// What `/proc/<pid>/stat` (or a thread's `/proc/self/task/<tid>/stat`)
-/// says of a process or a thread, in the fields the checks read.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProcStat {
-    /// Its command name (`comm`, at most 15 bytes): a thread's own name.
-    pub name: String,
-    /// Its state: `R` running or ready to run, `S` asleep, `D` asleep in
-    /// the kernel, `Z` ended but not waited for, `X` dead, and others.
-    pub state: char,
-    /// Its parent's pid (for a thread, its process's parent's).
-    pub ppid: u32,
-    /// The kernel's flags for it (`PF_*`); `None` on a line too short.
-    pub flags: Option<u64>,
-    /// For a process that has ended, its wait status (field 52, since
-    /// Linux 3.5); `None` where the line has no such field.
-    pub exit_code: Option<i32>,
-}
-
-impl ProcStat {
-    /// Reads a stat line: "pid (comm) state ppid ...". The command name
-    /// may hold spaces and parentheses, so the fields are read after the
-    /// last `)`. `None` if the line has no name, state or parent.
-    pub fn parse(line: &str) -> Option<ProcStat> {
-        let close = line.rfind(')')?;
-        let name = line
-            .find('(')
-            .filter(|&open| open < close)
-            .map_or("", |open| &line[open + 1..close]);
-        let fields: Vec<&str> = line[close + 1..].split_whitespace().collect();
-        Some(ProcStat {
-            name: name.to_owned(),
-            state: fields.first()?.chars().next()?,
-            ppid: fields.get(1)?.parse().ok()?,
-            flags: fields.get(6).and_then(|f| f.parse().ok()),
-            exit_code: fields.get(49).and_then(|f| f.parse().ok()),
-        })
-    }
-
-    /// Reads and parses the stat file at `path`; `None` if it cannot be
-    /// read (no `/proc`, or the process or thread is gone).
-    pub fn read(path: &Path) -> Option<ProcStat> {
-        ProcStat::parse(&std::fs::read_to_string(path).ok()?)
-    }
-
-    /// What `/proc/<pid>/stat` says of process `pid`.
-    pub fn of_pid(pid: u32) -> Option<ProcStat> {
-        ProcStat::read(Path::new(&format!("/proc/{pid}/stat")))
-    }
-
-    /// Ended, or ending: a zombie (`Z`) or dead (`X`).
-    pub fn is_ended(&self) -> bool {
-        matches!(self.state, 'Z' | 'X')
-    }
-}
-
 /// The children of this process that still exist: running, or ended and not
 /// yet waited for. `None` where the platform cannot list them (no `/proc`).
 pub fn children() -> Option<Vec<ChildProcess>> {
     let me = std::process::id();
-    let entries = std::fs::read_dir("/proc").ok()?;
-    let mut found = Vec::new();
-    for entry in entries.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let Some(stat) = ProcStat::read(&entry.path().join("stat")) else {
-            continue;
-        };
-        if stat.ppid == me {
-            found.push(ChildProcess {
-                pid,
-                zombie: stat.state == 'Z',
-            });
-        }
-    }
+    let mut found: Vec<ChildProcess> = verdict::procfs::all_processes()?
+        .into_iter()
+        .filter(|stat| stat.ppid == me)
+        .map(|stat| ChildProcess {
+            pid: stat.pid,
+            zombie: stat.state == 'Z',
+        })
+        .collect();
     found.sort_by_key(|c| c.pid);
     Some(found)
 }
@@ -390,35 +324,6 @@ mod tests {
         assert_eq!(answer.value, spin(1000, 9));
         assert_eq!(answer.pid, std::process::id());
         assert!(answer.ended_ns >= answer.started_ns);
-    }
-
-    #[test]
-    fn a_stat_line_is_read_after_the_last_parenthesis_of_its_name() {
-        let mut line = String::from("4121 (check (x) y) S 4000 4119 4000 0 -1 4194560");
-        line.push_str(&" 0".repeat(42));
-        line.push_str(" 9\n");
-        assert_eq!(
-            ProcStat::parse(&line),
-            Some(ProcStat {
-                name: "check (x) y".into(),
-                state: 'S',
-                ppid: 4000,
-                flags: Some(4_194_560),
-                exit_code: Some(9),
-            })
-        );
-        let short = ProcStat::parse("9 (x) Z 1").unwrap();
-        assert!(short.is_ended());
-        assert_eq!((short.flags, short.exit_code), (None, None));
-        assert_eq!(ProcStat::parse("12 (a) b) R"), None);
-        assert_eq!(ProcStat::parse("garbage"), None);
-        assert_eq!(
-            ProcStat::parse("7 x) S 1 (y").map(|s| s.name),
-            Some(String::new())
-        );
-        if let Some(me) = ProcStat::of_pid(std::process::id()) {
-            assert_eq!(me.ppid, std::os::unix::process::parent_id());
-        }
     }
 
     #[test]

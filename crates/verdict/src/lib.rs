@@ -34,6 +34,7 @@ pub const REPORT_PATH_ENV: &str = "CHECK_REPORT";
 pub const STATE_DIR_ENV: &str = "CHECKER_STATE_DIR";
 
 pub mod channel;
+pub mod procfs;
 
 /// The most a time limit stretches on a machine that runs a plain thread
 /// slowly: 4 times. Past that a slow answer cannot be told from a hung one.
