@@ -9,9 +9,11 @@ use crate::style::Paint;
 use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_mini::{DebounceEventResult, Debouncer, new_debouncer};
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
+
+use course_model::snapshot::Snapshot;
 
 /// Names a built `book` program for `watch --book` to serve the book with,
 /// instead of `cargo run -p book`.
@@ -63,7 +65,7 @@ pub fn watch(
     let mut index = app.current();
     let mut watched = watch_exercise(&mut debouncer, app, index)?;
     loop {
-        let mut seen = fingerprint(&watched);
+        let mut seen = Snapshot::of([watched.as_path()]);
         if std::io::stdout().is_terminal() {
             write!(out, "\x1b[2J\x1b[H")?;
         }
@@ -96,7 +98,7 @@ pub fn watch(
                 Ok(Input::Saved) => {
                     // Reading a file is an event too (cargo reads them all):
                     // run again only when something really changed.
-                    let now = fingerprint(&watched);
+                    let now = Snapshot::of([watched.as_path()]);
                     if now != seen {
                         break;
                     }
@@ -222,45 +224,4 @@ fn watch_exercise(
         .join(app.course.exercises[index].exercise_dir());
     debouncer.watcher().watch(&dir, RecursiveMode::Recursive)?;
     Ok(dir)
-}
-
-/// Every file under `dir` with its size and modification time, sorted.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut files = Vec::new();
-    let mut folders = vec![dir.to_owned()];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let Ok(meta) = entry.metadata() else {
-                continue;
-            };
-            if meta.is_dir() {
-                folders.push(entry.path());
-            } else {
-                files.push((entry.path(), meta.len(), meta.modified().ok()));
-            }
-        }
-    }
-    files.sort();
-    files
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_fingerprint_changes_when_a_file_does() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("src")).unwrap();
-        std::fs::write(dir.path().join("src/lib.rs"), "fn a() {}").unwrap();
-        let before = fingerprint(dir.path());
-        assert_eq!(before.len(), 1);
-        let _ = std::fs::read(dir.path().join("src/lib.rs")).unwrap();
-        assert_eq!(fingerprint(dir.path()), before, "reading changes nothing");
-        std::fs::write(dir.path().join("src/lib.rs"), "fn a() { 1; }").unwrap();
-        assert_ne!(fingerprint(dir.path()), before);
-    }
 }

@@ -13,6 +13,7 @@ use anyhow::{Context, Result};
 use book::browser::{self, Tools};
 use book::{build, expectations, problems, sources};
 use clap::{Parser, Subcommand};
+use course_model::snapshot::Snapshot;
 
 /// Builds, serves and tests the course's book.
 #[derive(Debug, Parser)]
@@ -212,12 +213,14 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
     std::thread::spawn(move || {
         // The watcher also reports files being read, which the build itself
         // does: rebuild only when a file's size or time of change moved.
-        let mut seen = fingerprint(&root);
+        let watched = WATCHED.map(|w| root.join(w));
+        let snapshot = || Snapshot::of(watched.iter().map(PathBuf::as_path));
+        let mut seen = snapshot();
         for event in rx {
             if event.is_err() {
                 continue;
             }
-            let now = fingerprint(&root);
+            let now = snapshot();
             if now == seen {
                 continue;
             }
@@ -243,30 +246,4 @@ fn serve(out: Option<&Path>, port: u16) -> Result<()> {
         );
         book::live::serve(course, dir, listener).await
     })
-}
-
-/// Every watched file with its size and time of last change.
-fn fingerprint(root: &Path) -> Vec<(PathBuf, u64, Option<std::time::SystemTime>)> {
-    fn walk(path: &Path, into: &mut Vec<(PathBuf, u64, Option<std::time::SystemTime>)>) {
-        let Ok(meta) = std::fs::metadata(path) else {
-            return;
-        };
-        if meta.is_dir() {
-            let Ok(entries) = std::fs::read_dir(path) else {
-                return;
-            };
-            let mut children: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-            children.sort();
-            for child in children {
-                walk(&child, into);
-            }
-        } else {
-            into.push((path.to_owned(), meta.len(), meta.modified().ok()));
-        }
-    }
-    let mut files = Vec::new();
-    for watched in WATCHED {
-        walk(&root.join(watched), &mut files);
-    }
-    files
 }

@@ -13,6 +13,7 @@
 pub mod copy;
 pub mod label;
 pub mod progress;
+pub mod snapshot;
 pub mod state;
 pub mod time;
 
