@@ -7,14 +7,14 @@
 //! `command()` calls), and the children left behind, named.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{self, BufRead, BufReader, BufWriter, StdinLock, StdoutLock, Write};
+use std::io::{self, BufRead, BufWriter, StdinLock, StdoutLock, Write};
 use std::os::unix::process::ExitStatusExt;
-use std::process::{Child, ChildStdin, ChildStdout, ExitStatus, Stdio};
+use std::process::ExitStatus;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once, mpsc};
 use std::time::{Duration, Instant};
 
-use measured::process::{Answer, ProcStat, Spawner, Task, WORKER_ARG};
+use measured::process::{Answer, ProcStat, Spawner, Task, WORKER_ARG, Worker};
 use verdict::Evidence;
 
 /// The argument that starts the check binary as the checker's own worker.
@@ -74,56 +74,35 @@ pub(crate) fn reference_spawner() -> Spawner {
     Spawner::this_program([REFERENCE_WORKER_ARG]).expect("this program's path")
 }
 
-/// One of the checker's own workers ([`reference_worker`]), with its pipes:
-/// sent batches of tasks, its pid noted so that a [`ChildWatch`] does not
-/// count it as the candidate's. (Not [`measured::process::Worker`], the
-/// learner's one-task-at-a-time worker, which tells a death as `None`.)
-struct ReferenceWorker {
-    child: Child,
-    input: Option<BufWriter<ChildStdin>>,
-    output: BufReader<ChildStdout>,
+/// One of the checker's own workers ([`reference_worker`]), its pid noted
+/// so that a [`ChildWatch`] does not count it as the candidate's. It speaks
+/// in batches: a line of tasks in, a line per answer out.
+fn start_reference(spawner: &Spawner) -> io::Result<Worker> {
+    let worker = Worker::start(spawner)?;
+    register_reference(worker.pid());
+    Ok(worker)
 }
 
-impl ReferenceWorker {
-    fn start(spawner: &Spawner) -> io::Result<ReferenceWorker> {
-        let mut child = spawner
-            .command()
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()?;
-        register_reference(child.id());
-        let input = child.stdin.take().map(BufWriter::new);
-        let output = BufReader::new(child.stdout.take().expect("piped stdout"));
-        Ok(ReferenceWorker {
-            child,
-            input,
-            output,
-        })
+fn send_batch(worker: &mut Worker, tasks: &[Task]) -> io::Result<()> {
+    if worker.send(tasks)? {
+        Ok(())
+    } else {
+        Err(io::Error::new(io::ErrorKind::BrokenPipe, "worker ended"))
     }
+}
 
-    fn send_batch(&mut self, tasks: &[Task]) -> io::Result<()> {
-        let input = self.input.as_mut().expect("input open");
-        serde_json::to_writer(&mut *input, tasks)?;
-        input.write_all(b"\n")?;
-        input.flush()
-    }
+fn receive(worker: &mut Worker) -> io::Result<Answer> {
+    worker
+        .receive()?
+        .ok_or_else(|| io::Error::new(io::ErrorKind::UnexpectedEof, "worker ended"))
+}
 
-    fn receive(&mut self) -> io::Result<Answer> {
-        let mut line = String::new();
-        if self.output.read_line(&mut line)? == 0 {
-            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "worker ended"));
-        }
-        Ok(serde_json::from_str(&line)?)
-    }
-
-    fn finish(mut self) -> io::Result<()> {
-        drop(self.input.take());
-        let status = self.child.wait()?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(io::Error::other(format!("worker failed: {status}")))
-        }
+fn finish(worker: Worker) -> io::Result<()> {
+    let status = worker.finish()?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(io::Error::other(format!("worker failed: {status}")))
     }
 }
 
@@ -137,8 +116,8 @@ pub(crate) fn reference_run(
 ) -> io::Result<Vec<Answer>> {
     const BATCH: usize = 64;
     let workers = workers.clamp(1, tasks.len().max(1));
-    let mut pool: Vec<ReferenceWorker> = (0..workers)
-        .map(|_| ReferenceWorker::start(spawner))
+    let mut pool: Vec<Worker> = (0..workers)
+        .map(|_| start_reference(spawner))
         .collect::<io::Result<_>>()?;
     let shares: Vec<Vec<Task>> = (0..workers)
         .map(|w| tasks.iter().skip(w).step_by(workers).copied().collect())
@@ -156,7 +135,7 @@ pub(crate) fn reference_run(
             if pending[w] == 0
                 && let Some(batch) = chunks[w].next()
             {
-                pool[w].send_batch(batch)?;
+                send_batch(&mut pool[w], batch)?;
                 pending[w] = batch.len();
             }
             if pending[w] > 0 {
@@ -168,7 +147,7 @@ pub(crate) fn reference_run(
         }
         for w in 0..workers {
             while pending[w] > 0 {
-                let answer = pool[w].receive()?;
+                let answer = receive(&mut pool[w])?;
                 if let Some(i) = position(&answer) {
                     answers[i] = Some(answer);
                 }
@@ -177,7 +156,7 @@ pub(crate) fn reference_run(
         }
     }
     for worker in pool {
-        worker.finish()?;
+        finish(worker)?;
     }
     answers
         .into_iter()
@@ -197,13 +176,13 @@ pub(crate) fn process_per_task(
     for group in tasks.chunks(workers) {
         let mut started = Vec::with_capacity(group.len());
         for task in group {
-            let mut worker = ReferenceWorker::start(spawner)?;
-            worker.send_batch(std::slice::from_ref(task))?;
+            let mut worker = start_reference(spawner)?;
+            send_batch(&mut worker, std::slice::from_ref(task))?;
             started.push(worker);
         }
         for mut worker in started {
-            answers.push(worker.receive()?);
-            worker.finish()?;
+            answers.push(receive(&mut worker)?);
+            finish(worker)?;
         }
     }
     Ok(answers)

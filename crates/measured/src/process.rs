@@ -168,7 +168,9 @@ pub fn serve_one_at_a_time(input: impl BufRead, output: impl Write) -> io::Resul
 }
 
 /// One worker process that serves one task at a time
-/// ([`serve_one_at_a_time`]), and the two ends of its pipes.
+/// ([`serve_one_at_a_time`]), and the two ends of its pipes: one JSON value
+/// a line each way. The checks' own reference pool drives the same type
+/// with batches ([`Worker::send`], [`Worker::receive`]).
 #[derive(Debug)]
 pub struct Worker {
     child: Child,
@@ -193,19 +195,37 @@ impl Worker {
         })
     }
 
+    /// The worker's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends one task and reads its answer: `Ok(None)` when the worker
     /// died instead of answering (its stdout ended, or its stdin broke).
     pub fn run(&mut self, task: &Task) -> io::Result<Option<Answer>> {
+        if !self.send(task)? {
+            return Ok(None);
+        }
+        self.receive()
+    }
+
+    /// Writes `value` as one JSON line: `Ok(false)` when the worker is gone
+    /// (its stdin broke).
+    pub fn send<T: Serialize + ?Sized>(&mut self, value: &T) -> io::Result<bool> {
         let stdin = self.stdin.as_mut().expect("open until finish");
-        let sent = serde_json::to_writer(&mut *stdin, task)
+        let sent = serde_json::to_writer(&mut *stdin, value)
             .map_err(io::Error::from)
             .and_then(|()| stdin.write_all(b"\n"))
             .and_then(|()| stdin.flush());
         match sent {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => return Ok(None),
-            Err(e) => return Err(e),
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(e),
         }
+    }
+
+    /// Reads one JSON line: `Ok(None)` when the worker's output ended.
+    pub fn receive<T: serde::de::DeserializeOwned>(&mut self) -> io::Result<Option<T>> {
         let mut line = String::new();
         if self.stdout.read_line(&mut line)? == 0 {
             return Ok(None);
