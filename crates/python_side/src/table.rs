@@ -20,9 +20,20 @@ pub fn seconds(s: f64) -> String {
     }
 }
 
-/// The interpreters found, one a line, with their state.
+/// Whether `error` says there was no program behind the name: the shell's
+/// "command not found" status, which a version manager's shim (pyenv has
+/// one for every version it knows of) gives for a version not installed.
+fn nothing_behind(error: &str) -> bool {
+    error.starts_with("exited with status 127")
+}
+
+/// The interpreters found, one a line, with their state; the names with
+/// nothing behind them (see [`nothing_behind`]) together on one line.
 pub fn interpreters(found: &[InterpreterEntry]) -> String {
     let mut out = String::from("Python on PATH:\n");
+    let (absent, found): (Vec<&InterpreterEntry>, Vec<&InterpreterEntry>) = found
+        .iter()
+        .partition(|i| i.error.as_deref().is_some_and(nothing_behind));
     let width = found.iter().map(|i| i.label.len()).max().unwrap_or(0);
     let path_width = found.iter().map(|i| i.path.len()).max().unwrap_or(0);
     for i in found {
@@ -36,6 +47,15 @@ pub fn interpreters(found: &[InterpreterEntry]) -> String {
             out,
             "  {:<width$}  {:<path_width$}  {state}",
             i.label, i.path
+        );
+    }
+    if !absent.is_empty() {
+        let names: Vec<&str> = absent.iter().map(|i| i.label.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "  also on PATH with no interpreter behind {} (\"command not found\", as a version manager's shim for a version not installed): {}",
+            if names.len() == 1 { "it" } else { "them" },
+            names.join(", ")
         );
     }
     out

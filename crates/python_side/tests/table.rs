@@ -44,6 +44,18 @@ fn the_tables_keep_their_layout() {
             None,
             Some("exited with status 127: pyenv: python3.9: command not found"),
         ),
+        interpreter(
+            "python3.10",
+            "/home/me/.pyenv/shims/python3.10",
+            None,
+            Some("exited with status 127: pyenv: python3.10: command not found"),
+        ),
+        interpreter(
+            "python3.15",
+            "/opt/py/bin/python3.15",
+            None,
+            Some("exited with status 1: Fatal Python error: init_fs_encoding"),
+        ),
     ];
     let ceiling = 1.93;
     let verdicts = BTreeMap::from([
