@@ -105,6 +105,64 @@ fn the_mdbook_cli_builds_the_same_book_as_the_book_crate() {
     );
 }
 
+/// Where `mdbook` is on PATH.
+fn mdbook_path() -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join("mdbook"))
+        .find(|p| p.is_file())
+}
+
+/// Where the preprocessors cannot run (here: no cargo on PATH), the CLI
+/// stops with an error naming the preprocessor and its command, and no
+/// page with a raw `{{#quiz}}` is written.
+#[test]
+fn without_cargo_the_mdbook_cli_stops_and_writes_no_raw_directive() {
+    let (Some(version), Some(mdbook)) = (mdbook(), mdbook_path()) else {
+        eprintln!("SKIPPED: no mdbook 0.5 on PATH: the build without cargo was not tried");
+        return;
+    };
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("book-mdbook-no-cargo");
+    let _ = std::fs::remove_dir_all(&out);
+    let output = Command::new(mdbook)
+        .arg("build")
+        .arg("--dest-dir")
+        .arg(&out)
+        .current_dir(book::course_root())
+        .env("PATH", "/nonexistent")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        !output.status.success(),
+        "{version} built without cargo:\n{said}"
+    );
+    assert!(
+        said.contains("Unable to run the preprocessor") && said.contains("cargo run"),
+        "the error does not name the preprocessor and its command:\n{said}"
+    );
+    let raw: Vec<String> = if out.exists() {
+        html_pages(&out)
+            .into_iter()
+            .filter(|page| {
+                std::fs::read_to_string(out.join(page)).is_ok_and(|html| html.contains("{{#"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    assert!(raw.is_empty(), "pages with raw directives: {raw:?}");
+    eprintln!(
+        "{version} without cargo: {}",
+        said.lines()
+            .find(|l| l.contains("preprocessor"))
+            .unwrap_or_default()
+    );
+}
+
 /// `mdbook test` compiles every page's Rust blocks with rustdoc, as the
 /// book crate's doctests do: the crates they use come from one build of
 /// `checks` (which depends on every one of them) in a folder of its own,

@@ -28,7 +28,7 @@ fn nothing_behind(error: &str) -> bool {
 }
 
 /// The interpreters found, one a line, with their state; the names with
-/// nothing behind them (see [`nothing_behind`]) together on one line.
+/// nothing behind them (status 127) together on one line.
 pub fn interpreters(found: &[InterpreterEntry]) -> String {
     let mut out = String::from("Python on PATH:\n");
     let (absent, found): (Vec<&InterpreterEntry>, Vec<&InterpreterEntry>) = found
