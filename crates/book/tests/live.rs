@@ -13,12 +13,21 @@ use std::time::{Duration, Instant};
 
 use book::browser::{self, Tools};
 
-/// A copy of the course's committed files, or `None` outside a git checkout.
-fn copy_of_the_course() -> Option<tempfile::TempDir> {
+/// A copy of the course's committed files and the checker built beside
+/// this test, or `None`, said as SKIPPED, where either is missing.
+fn scratch_course() -> Option<(tempfile::TempDir, PathBuf)> {
     let copy = tempfile::tempdir().unwrap();
-    course_model::copy::copy_tracked(&book::course_root(), copy.path())
-        .unwrap()
-        .then_some(copy)
+    if !course_model::copy::copy_tracked(&book::course_root(), copy.path()).unwrap() {
+        eprintln!("SKIPPED: the course is not a git checkout, so it cannot be copied");
+        return None;
+    }
+    let Some(checker) = checker() else {
+        eprintln!(
+            "SKIPPED: no checker binary beside this test (run the whole `cargo test`, or `cargo build -p checker` first)"
+        );
+        return None;
+    };
+    Some((copy, checker))
 }
 
 /// The checker built beside this test (`cargo test` builds it for the
@@ -76,18 +85,23 @@ fn turns(
     }
 }
 
+/// The target folder the checker builds checks in for these tests (see
+/// [`run_check`]).
+fn checks_target() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mdbook-test-deps")
+}
+
 /// Runs the checker on `name` in the course at `root`. It builds in a
 /// target folder of its own, so that it never waits on the one `cargo test`
 /// holds: the one the `mdbook test` test builds the snippets' crates in,
 /// which holds the same dependencies (the two tests never run at once:
 /// they are two test binaries).
 fn run_check(checker: &Path, root: &Path, name: &str) {
-    let target = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mdbook-test-deps");
     let output = Command::new(checker)
         .args(["--course"])
         .arg(root)
         .args(["run", name])
-        .env("CARGO_TARGET_DIR", target)
+        .env("CARGO_TARGET_DIR", checks_target())
         .env("NO_COLOR", "1")
         .env_remove("CHECKER_STATE_DIR")
         .output()
@@ -106,14 +120,7 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 #[test]
 fn the_served_book_follows_the_learners_checks() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(copy) = copy_of_the_course() else {
-        eprintln!("SKIPPED: the course is not a git checkout, so it cannot be copied");
-        return;
-    };
-    let Some(checker) = checker() else {
-        eprintln!(
-            "SKIPPED: no checker binary beside this test (run the whole `cargo test`, or `cargo build -p checker` first)"
-        );
+    let Some((copy, checker)) = scratch_course() else {
         return;
     };
     let root = copy.path().to_path_buf();
@@ -272,14 +279,7 @@ fn the_served_book_follows_the_learners_checks() {
 fn watch_book_serves_the_watchers_verdicts_and_stops_with_it() {
     use std::io::BufRead;
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(copy) = copy_of_the_course() else {
-        eprintln!("SKIPPED: the course is not a git checkout, so it cannot be copied");
-        return;
-    };
-    let Some(checker) = checker() else {
-        eprintln!(
-            "SKIPPED: no checker binary beside this test (run the whole `cargo test`, or `cargo build -p checker` first)"
-        );
+    let Some((copy, checker)) = scratch_course() else {
         return;
     };
     let root = copy.path().to_path_buf();
@@ -288,10 +288,7 @@ fn watch_book_serves_the_watchers_verdicts_and_stops_with_it() {
         .arg(&root)
         .args(["watch", "--book"])
         .env("CHECKER_BOOK_SERVER", env!("CARGO_BIN_EXE_book"))
-        .env(
-            "CARGO_TARGET_DIR",
-            PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("mdbook-test-deps"),
-        )
+        .env("CARGO_TARGET_DIR", checks_target())
         .env("NO_COLOR", "1")
         .env_remove("CHECKER_STATE_DIR")
         .stdin(std::process::Stdio::piped())
